@@ -1,0 +1,33 @@
+# rotation-sync: `make run` syncs the sample roster on local backends; `make test` checks it all.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CONFIG ?= config/example.toml
+
+.PHONY: run test lint typecheck unit bench clean
+
+$(BIN)/rotation-sync: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(BIN)/rotation-sync
+	$(BIN)/rotation-sync sync -c $(CONFIG)
+
+lint: $(BIN)/rotation-sync
+	$(BIN)/ruff check sync tests benchmarks
+
+typecheck: $(BIN)/rotation-sync
+	$(BIN)/mypy sync
+
+unit: $(BIN)/rotation-sync
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+
+test: lint typecheck unit
+
+bench: $(BIN)/rotation-sync
+	$(BIN)/python benchmarks/bench_sync.py
+
+clean:
+	rm -rf $(VENV) config/out config/state .mypy_cache .ruff_cache .pytest_cache

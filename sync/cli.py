@@ -1,0 +1,213 @@
+"""The command line: `rotation-sync validate|plan|sync|status …` (typer)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from sync import output
+from sync.config import Config, config_path, load_config
+from sync.engine import TARGET_NAMES, Engine, RunResult
+from sync.errors import RotationSyncError
+from sync.factory import make_source, make_targets
+from sync.secrets import RedactingFilter, redact
+from sync.state import StateStore
+from sync.validate import Clock
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Keep the on-call rotation consistent in the calendar, the Slack "
+                       "group and the handbook page.")
+
+ConfigOption = Annotated[Path | None, typer.Option(
+    "-c", "--config", help="Config file (default: config/rotation-sync.toml or "
+    "$ROTATION_SYNC_CONFIG).", show_default=False)]
+TodayOption = Annotated[str | None, typer.Option(
+    "--today", help="Evaluate as of this day (YYYY-MM-DD), just after its handoff time.",
+    show_default=False)]
+OnlyOption = Annotated[str | None, typer.Option(
+    "--only", help="Comma-separated targets: calendar,slack,handbook.", show_default=False)]
+JsonOption = Annotated[bool, typer.Option(
+    "--json", help="One JSON document on stdout; human text goes to stderr.")]
+
+
+class Invocation:
+    """One command's common options, resolved once."""
+
+    def __init__(self, config: Path | None, today: str | None, only: str | None,
+                 as_json: bool) -> None:
+        self.as_json = as_json
+        self.console = Console(stderr=as_json, highlight=False, soft_wrap=True)
+        self.config_file = config_path(config)
+        self.today = parse_today(today)
+        self.only = parse_only(only)
+
+    def load(self) -> Config:
+        return load_config(self.config_file)
+
+    def clock(self, config: Config) -> Clock:
+        return Clock.at(config.tz, config.handoff_time, self.today)
+
+    def engine(self, config: Config) -> Engine:
+        return Engine(make_source(config), make_targets(config, self.only), self.clock(config))
+
+    def finish(self, result: RunResult) -> None:
+        output.print_run(self.console, result)
+        self.emit(result.as_json(), result.exit_code)
+
+    def emit(self, document: dict[str, Any], exit_code: int) -> None:
+        if self.as_json:
+            sys.stdout.write(redact(json.dumps(document, indent=2, default=str)) + "\n")
+        raise typer.Exit(exit_code)
+
+    def fail(self, error: RotationSyncError) -> None:
+        self.console.print(f"[red]Error:[/] {redact(str(error))}", highlight=False)
+        self.emit({"exit_code": error.exit_code, "error": redact(str(error)), "findings": [],
+                   "targets": {}}, error.exit_code)
+
+
+def parse_today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else \
+            date.fromisoformat("invalid")
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.",
+                                 param_hint="--today") from None
+
+
+def parse_only(value: str | None) -> set[str] | None:
+    if value is None:
+        return None
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = names - set(TARGET_NAMES)
+    if unknown or not names:
+        raise typer.BadParameter(f"choose among {', '.join(TARGET_NAMES)}; got {value!r}.",
+                                 param_hint="--only")
+    return names
+
+
+def parse_age(value: str) -> timedelta:
+    match = re.fullmatch(r"(\d+)\s*([smhd])", value.strip())
+    if not match:
+        raise typer.BadParameter(f"{value!r} is not an age such as 90m, 26h or 2d.",
+                                 param_hint="--max-age")
+    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})
+
+
+@app.command()
+def validate(config: ConfigOption = None, today: TodayOption = None, only: OnlyOption = None,
+             as_json: JsonOption = False) -> None:
+    """Read and validate the roster, and print the findings."""
+    invocation = Invocation(config, today, only, as_json)
+    try:
+        settings = invocation.load()
+        result = Engine(make_source(settings), {}, invocation.clock(settings)).validate()
+    except RotationSyncError as error:
+        invocation.fail(error)
+    invocation.finish(result)
+
+
+@app.command()
+def plan(config: ConfigOption = None, today: TodayOption = None, only: OnlyOption = None,
+         as_json: JsonOption = False) -> None:
+    """Validate, read every target and print the changes a sync would make; writes nothing."""
+    invocation = Invocation(config, today, only, as_json)
+    try:
+        result = invocation.engine(invocation.load()).run(apply=False)
+    except RotationSyncError as error:
+        invocation.fail(error)
+    invocation.finish(result)
+
+
+@app.command("sync")
+def sync_command(config: ConfigOption = None, today: TodayOption = None,
+                 only: OnlyOption = None, as_json: JsonOption = False,
+                 dry_run: Annotated[bool, typer.Option(
+                     "--dry-run", help="Only show the changes (same as `plan`).")] = False,
+                 force_delete: Annotated[bool, typer.Option(
+                     "--force-delete", help="Allow a roster that deletes most of what "
+                     "rotation-sync owns.")] = False) -> None:
+    """Validate the roster, then make every enabled target agree with it."""
+    invocation = Invocation(config, today, only, as_json)
+    try:
+        settings = invocation.load()
+        if dry_run:
+            result = invocation.engine(settings).run(apply=False, force_delete=force_delete)
+        else:
+            result = run_sync(invocation, settings, force_delete)
+    except RotationSyncError as error:
+        invocation.fail(error)
+    invocation.finish(result)
+
+
+def run_sync(invocation: Invocation, settings: Config, force_delete: bool) -> RunResult:
+    """A real sync holds the lock and leaves a line in the run history, whatever happens."""
+    store = StateStore(settings.state_dir)
+    with store.lock():
+        started = datetime.now(UTC)
+        try:
+            result = invocation.engine(settings).run(apply=True, force_delete=force_delete)
+        except RotationSyncError as error:
+            store.record(started, "sync", error.exit_code, "error", {}, [],
+                         {"error": redact(str(error))})
+            raise
+        store.record(started, "sync", result.exit_code, outcome_of(result),
+                     {name: len(t.changes) for name, t in result.targets.items()
+                      if t.status == "ok"},
+                     [f.as_json() for f in result.findings],
+                     {name: t.as_json() for name, t in result.targets.items()})
+    return result
+
+
+def outcome_of(result: RunResult) -> str:
+    if result.roster is None:
+        return "invalid roster"
+    if result.exit_code == 1:
+        return "refused"
+    if result.exit_code == 3:
+        return "target failed"
+    return "ok"
+
+
+@app.command()
+def status(config: ConfigOption = None, as_json: JsonOption = False,
+           limit: Annotated[int, typer.Option("--limit", "-n", min=1,
+                                              help="How many runs to show.")] = 10,
+           max_age: Annotated[str | None, typer.Option(
+               "--max-age", help="Exit 1 when no sync succeeded within this age "
+               "(90m, 26h, 2d).", show_default=False)] = None) -> None:
+    """The last runs, their outcome and what they changed."""
+    invocation = Invocation(config, None, None, as_json)
+    age = parse_age(max_age) if max_age else None
+    try:
+        store = StateStore(invocation.load().state_dir)
+    except RotationSyncError as error:
+        invocation.fail(error)
+    runs = store.runs(limit)
+    last = store.last_success()
+    healthy = age is None or (last is not None and datetime.now(UTC) - last.finished <= age)
+    output.print_runs(invocation.console, runs)
+    if not healthy:
+        since = f"since {last.finished.isoformat()}" if last else "ever"
+        invocation.console.print(f"[red]No successful sync {since}[/] (--max-age {max_age}).")
+    invocation.emit({"exit_code": 0 if healthy else 1, "healthy": healthy,
+                     "last_success": last.finished.isoformat() if last else None,
+                     "runs": [run.as_json() for run in runs]}, 0 if healthy else 1)
+
+
+def main() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler],
+                        format="%(levelname)s %(name)s: %(message)s")
+    app(prog_name="rotation-sync")

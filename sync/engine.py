@@ -1,0 +1,131 @@
+"""validate → read every target → plan → (guard) → apply, one target at a time.
+
+Like vdirsyncer, every target is read and planned before anything is written, so an invalid
+roster or a suspicious mass delete stops the run with nothing written anywhere; a target
+that fails while applying does not stop the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sync.errors import RotationSyncError
+from sync.plan import Change, TargetPlan, mass_delete
+from sync.roster import Roster
+from sync.sources import RosterSource
+from sync.targets import Target
+from sync.validate import Clock, Finding, validate
+
+log = logging.getLogger(__name__)
+
+TARGET_NAMES = ("calendar", "slack", "handbook")
+Status = Literal["ok", "failed", "skipped"]
+
+
+@dataclass
+class TargetResult:
+    status: Status
+    error: str | None = None
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"status": self.status, "error": self.error,
+                "changes": [change.as_json() for change in self.changes],
+                "notes": self.notes}
+
+
+@dataclass
+class RunResult:
+    command: str
+    findings: list[Finding]
+    targets: dict[str, TargetResult]
+    exit_code: int = 0
+    roster: Roster | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"exit_code": self.exit_code, "command": self.command,
+                "findings": [finding.as_json() for finding in self.findings],
+                "targets": {name: result.as_json() for name, result in self.targets.items()}}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(finding.severity == "error" for finding in self.findings)
+
+
+class Engine:
+    def __init__(self, source: RosterSource, targets: Mapping[str, Target], clock: Clock) -> None:
+        self.source = source
+        self.targets = dict(targets)
+        self.clock = clock
+
+    def validate(self) -> RunResult:
+        roster, findings = validate(self.source.read(), self.clock)
+        return RunResult("validate", findings, {}, 1 if roster is None else 0, roster)
+
+    def run(self, apply: bool, force_delete: bool = False) -> RunResult:
+        """`apply=False` is `plan`: it reads every target and writes nothing."""
+        result = self.validate()
+        result.command = "sync" if apply else "plan"
+        result.targets = {name: TargetResult("skipped") for name in TARGET_NAMES}
+        if result.roster is None:
+            return result
+        plans = self.plan_all(result.roster, result.targets)
+        refusals = [] if force_delete else self.guard(plans)
+        if refusals:
+            result.findings.extend(refusals)
+            result.exit_code = 1
+            for name, plan in plans.items():
+                result.targets[name] = TargetResult("skipped", "refused: nothing was written",
+                                                    plan.changes, plan.notes)
+            return result
+        if apply:
+            self.apply_all(plans, result.targets)
+        failed = any(r.status == "failed" for r in result.targets.values())
+        result.exit_code = 3 if failed else 0
+        return result
+
+    def plan_all(self, roster: Roster,
+                 results: dict[str, TargetResult]) -> dict[str, TargetPlan]:
+        plans = {}
+        for name, target in self.targets.items():
+            try:
+                plans[name] = target.plan(roster, self.clock)
+            except Exception as error:
+                results[name] = failure(name, "reading", error)
+                continue
+            results[name] = TargetResult("ok", None, plans[name].changes, plans[name].notes)
+        return plans
+
+    def guard(self, plans: Mapping[str, TargetPlan]) -> list[Finding]:
+        refusals = []
+        for plan in plans.values():
+            reason = mass_delete(plan)
+            if reason:
+                refusals.append(Finding("error", "mass-delete", "Rotations", None, None,
+                                        f"Rotations: {reason}"))
+        return refusals
+
+    def apply_all(self, plans: Mapping[str, TargetPlan],
+                  results: dict[str, TargetResult]) -> None:
+        for name, plan in plans.items():
+            if not plan.changes:
+                continue  # a no-op run writes nothing, not even the same bytes again
+            try:
+                self.targets[name].apply(plan)
+            except Exception as error:
+                results[name] = failure(name, "writing", error)
+                results[name].notes = plan.notes
+
+
+def failure(name: str, stage: str, error: Exception) -> TargetResult:
+    if isinstance(error, RotationSyncError):
+        message = str(error)
+    else:
+        log.debug("%s failed while %s", name, stage, exc_info=error)
+        message = f"{name} failed while {stage}: {type(error).__name__}: {error}"
+    log.warning("%s", message)
+    return TargetResult("failed", message)

@@ -1,0 +1,75 @@
+"""What a manager reads: findings as a table, then each target's changes."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from sync.engine import RunResult, TargetResult
+from sync.state import RunRecord
+from sync.validate import Finding
+
+SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+
+
+def print_findings(console: Console, findings: list[Finding]) -> None:
+    if not findings:
+        console.print("The roster is valid: no findings.")
+        return
+    table = Table(title="Roster findings", show_lines=False)
+    for column in ("Severity", "Tab", "Row", "Column", "Message"):
+        table.add_column(column, overflow="fold")
+    for finding in findings:
+        style = "red" if finding.severity == "error" else "yellow"
+        table.add_row(f"[{style}]{finding.severity}[/]", finding.tab,
+                      str(finding.row) if finding.row is not None else "",
+                      finding.column or "", finding.message)
+    console.print(table)
+    errors = sum(1 for f in findings if f.severity == "error")
+    console.print(f"{errors} error(s), {len(findings) - errors} warning(s).")
+
+
+def print_run(console: Console, result: RunResult) -> None:
+    print_findings(console, result.findings)
+    if result.command == "validate":
+        return
+    if result.roster is None:
+        console.print("[red]The roster is invalid: nothing was written anywhere.[/]")
+        return
+    verb = "pending" if result.command == "plan" else "made"
+    for name, target in result.targets.items():
+        print_target(console, name, target, verb)
+
+
+def print_target(console: Console, name: str, target: TargetResult, verb: str) -> None:
+    if target.status == "skipped" and not target.error:
+        console.print(f"[dim]{name}: skipped[/]")
+        return
+    headline = (f"{name}: {len(target.changes)} change(s) {verb}" if target.changes
+                else f"{name}: in sync, nothing to change")
+    if target.status == "failed":
+        headline = f"[red]{name}: FAILED[/] - {target.error}"
+    elif target.error:
+        headline = f"[yellow]{name}: {target.error}[/]"
+    console.print(headline, markup=True, highlight=False)
+    for change in target.changes:
+        console.print(f"  {SYMBOLS[change.action]} {change.key}: {change.summary}",
+                      markup=False, highlight=False)
+    for note in target.notes:
+        console.print(f"  note: {note}", markup=False, highlight=False)
+
+
+def print_runs(console: Console, runs: list[RunRecord]) -> None:
+    if not runs:
+        console.print("No sync has run yet.")
+        return
+    table = Table(title="Last runs")
+    for column in ("Started", "Seconds", "Outcome", "Exit", "Changes", "Findings"):
+        table.add_column(column)
+    for run in runs:
+        changes = ", ".join(f"{name} {count}" for name, count in run.changes.items()) or "-"
+        errors = sum(1 for f in run.findings if f.get("severity") == "error")
+        table.add_row(run.started.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                      f"{run.seconds:.1f}", run.outcome, str(run.exit_code), changes,
+                      f"{errors} error(s), {len(run.findings) - errors} warning(s)")
+    console.print(table)

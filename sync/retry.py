@@ -1,0 +1,71 @@
+"""One retry policy for every API: exponential backoff with jitter, honouring Retry-After.
+
+Client libraries each retry differently (gspread forever, googleapiclient ignoring
+Retry-After, slack_sdk not at all on 429), so adapters classify their own errors and let
+this helper decide when to try again. The total wait is bounded so a nightly job ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Retryable:
+    """What an adapter says about a failure: whether to retry and how long the API asked."""
+
+    retry: bool
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    max_total: float = 300.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_delay)
+        backoff = min(self.base_delay * 2 ** attempt, self.max_delay)
+        return float(backoff / 2 + random.uniform(0, backoff / 2))
+
+
+DEFAULT_POLICY = RetryPolicy()
+sleep: Callable[[float], None] = time.sleep  # tests replace it to keep retries instant
+
+
+def with_retry(call: Callable[[], T], classify: Callable[[Exception], Retryable],
+               what: str, policy: RetryPolicy | None = None) -> T:
+    """Run `call`, retrying failures that `classify` deems transient."""
+    policy = policy or DEFAULT_POLICY
+    waited = 0.0
+    for attempt in range(policy.attempts):
+        try:
+            return call()
+        except Exception as error:
+            verdict = classify(error)
+            delay = policy.delay(attempt, verdict.retry_after)
+            last = attempt == policy.attempts - 1 or waited + delay > policy.max_total
+            if not verdict.retry or last:
+                raise
+            log.info("%s failed (%s); retrying in %.1f s", what, type(error).__name__, delay)
+            sleep(delay)
+            waited += delay
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,30 @@
+"""Where the roster comes from. A source returns the tabs' raw cells; validation parses them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class RawTab:
+    """A tab as the manager sees it: rows[0] is the header (sheet row 1)."""
+
+    name: str
+    rows: list[list[Cell]]
+
+
+@dataclass(frozen=True)
+class RawRoster:
+    rotations: RawTab
+    people: RawTab
+
+
+class RosterSource(Protocol):
+    def read(self) -> RawRoster: ...
+
+    def write_status(self, rows: list[list[str]]) -> None:
+        """Rewrite the status tab (only called when `status_tab` is configured)."""
+        ...

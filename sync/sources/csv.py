@@ -1,0 +1,43 @@
+"""The roster from two CSV files laid out as the sheet's tabs (the local backend)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sync.errors import SourceError
+from sync.fileio import write_atomically
+from sync.sources import Cell, RawRoster, RawTab
+
+STATUS_FILE = "sync-status.csv"
+
+
+class CsvSource:
+    def __init__(self, rotations: Path, people: Path) -> None:
+        self.rotations = rotations
+        self.people = people
+
+    def read(self) -> RawRoster:
+        return RawRoster(read_tab("Rotations", self.rotations), read_tab("People", self.people))
+
+    def write_status(self, rows: list[list[str]]) -> None:
+        write_atomically(self.rotations.parent / STATUS_FILE, to_csv(rows))
+
+
+def read_tab(name: str, path: Path) -> RawTab:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SourceError(f"The {name} file {path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SourceError(f"The {name} file {path} cannot be read: {error}") from None
+    rows: list[list[Cell]] = [list(row) for row in csv.reader(text.splitlines(keepends=True))]
+    return RawTab(name, rows)
+
+
+def to_csv(rows: list[list[str]]) -> str:
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()

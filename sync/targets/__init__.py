@@ -1,0 +1,97 @@
+"""The target interface: read actual state, plan against the roster, apply the changes.
+
+A target family (calendar, slack, handbook) knows what the roster asks of it (`desired`);
+a backend (ICS file, Google Calendar, …) only reads and writes. Adding a target means one
+class with `desired`, `read` and `apply`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from sync.errors import TargetError
+from sync.plan import (
+    EventSettings,
+    GroupSettings,
+    GroupState,
+    TargetPlan,
+    desired_events,
+    desired_group,
+    diff,
+    todays_engineers,
+)
+from sync.roster import Person, Roster
+from sync.validate import Clock
+
+
+class Target(ABC):
+    name: ClassVar[str]
+
+    def plan(self, roster: Roster, clock: Clock) -> TargetPlan:
+        actual = self.read()
+        desired, notes = self.desired(roster, clock, actual)
+        return TargetPlan(self.name, desired, actual, self.diff(desired, actual), notes)
+
+    def diff(self, desired: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Any]:
+        return diff(desired, actual)
+
+    @abstractmethod
+    def desired(self, roster: Roster, clock: Clock,
+                actual: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """What the roster asks for, and notes for the run's output."""
+
+    @abstractmethod
+    def read(self) -> dict[str, Any]:
+        """The actual state this target owns, keyed like `desired`."""
+
+    @abstractmethod
+    def apply(self, plan: TargetPlan) -> None:
+        """Make the changes of `plan`; only called when there are some."""
+
+
+class CalendarTarget(Target):
+    """One all-day event per rotation."""
+
+    name = "calendar"
+
+    def __init__(self, settings: EventSettings) -> None:
+        self.settings = settings
+
+    def desired(self, roster: Roster, clock: Clock,
+                actual: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        return dict(desired_events(roster, self.settings)), []
+
+
+class SlackTarget(Target):
+    """The user group holds the engineers of the rotation current now."""
+
+    name = "slack"
+
+    def __init__(self, settings: GroupSettings) -> None:
+        self.settings = settings
+
+    def desired(self, roster: Roster, clock: Clock,
+                actual: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        self.check_fallback(roster)
+        rotation = roster.current(clock.now, clock.handoff, clock.tz)
+        members, notes = self.resolvable(todays_engineers(roster, rotation))
+        group, note = desired_group(roster, members, actual.get(self.settings.handle),
+                                    self.settings)
+        notes += [note] if note else []
+        return ({self.settings.handle: group} if group else {}), notes
+
+    def resolvable(self, people: list[Person]) -> tuple[list[Person], list[str]]:
+        """Backends that map people to accounts drop (and report) those they cannot find."""
+        return people, []
+
+    def check_fallback(self, roster: Roster) -> None:
+        unknown = [h for h in self.settings.fallback if h.lower() not in roster.people]
+        if unknown and self.settings.empty_policy == "fallback":
+            raise TargetError("[slack] fallback names " + ", ".join(f"@{h}" for h in unknown)
+                              + ", not on the People tab; add them there or fix the config.")
+
+    def group(self, actual: Mapping[str, Any]) -> GroupState | None:
+        group = actual.get(self.settings.handle)
+        return group if isinstance(group, GroupState) else None

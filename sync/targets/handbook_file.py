@@ -1,0 +1,24 @@
+"""The handbook page as a Markdown file on disk (the local backend)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sync.errors import TargetError
+from sync.fileio import read_text, write_atomically
+from sync.plan import TargetPlan
+from sync.targets.handbook import HandbookTarget
+
+
+class HandbookFile(HandbookTarget):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read_page(self) -> str:
+        text = read_text(self.path)
+        if text is None:
+            raise TargetError(f"The handbook page {self.path} does not exist.")
+        return text
+
+    def write_page(self, text: str, plan: TargetPlan) -> None:
+        write_atomically(self.path, text)
