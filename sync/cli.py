@@ -56,7 +56,8 @@ class Invocation:
         return Clock.at(config.tz, config.handoff_time, self.today)
 
     def engine(self, config: Config) -> Engine:
-        return Engine(make_source(config), make_targets(config, self.only), self.clock(config))
+        return Engine(make_source(config), make_targets(config, self.only), self.clock(config),
+                      StateStore(config.state_dir))
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)

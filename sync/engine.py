@@ -16,7 +16,7 @@ from sync.errors import RotationSyncError
 from sync.plan import Change, TargetPlan, mass_delete
 from sync.roster import Roster
 from sync.sources import RosterSource
-from sync.targets import Target
+from sync.targets import Memory, Target
 from sync.validate import Clock, Finding, validate
 
 log = logging.getLogger(__name__)
@@ -57,10 +57,12 @@ class RunResult:
 
 
 class Engine:
-    def __init__(self, source: RosterSource, targets: Mapping[str, Target], clock: Clock) -> None:
+    def __init__(self, source: RosterSource, targets: Mapping[str, Target], clock: Clock,
+                 memory: Memory | None = None) -> None:
         self.source = source
         self.targets = dict(targets)
         self.clock = clock
+        self.memory = memory
 
     def validate(self) -> RunResult:
         roster, findings = validate(self.source.read(), self.clock)
@@ -84,6 +86,7 @@ class Engine:
             return result
         if apply:
             self.apply_all(plans, result.targets)
+        self.follow_up_all(plans, result.roster, result.targets, dry_run=not apply)
         failed = any(r.status == "failed" for r in result.targets.values())
         result.exit_code = 3 if failed else 0
         return result
@@ -119,6 +122,23 @@ class Engine:
             except Exception as error:
                 results[name] = failure(name, "writing", error)
                 results[name].notes = plan.notes
+
+
+    def follow_up_all(self, plans: Mapping[str, TargetPlan], roster: Roster,
+                      results: dict[str, TargetResult], dry_run: bool) -> None:
+        if self.memory is None:
+            return
+        for name, plan in plans.items():
+            if results[name].status != "ok":
+                continue
+            try:
+                notes = self.targets[name].follow_up(plan, roster, self.clock, self.memory,
+                                                     dry_run)
+            except Exception as error:
+                results[name] = failure(name, "sending messages", error)
+                results[name].changes = plan.changes
+                continue
+            results[name].notes.extend(notes)
 
 
 def failure(name: str, stage: str, error: Exception) -> TargetResult:

@@ -50,8 +50,9 @@ def diff(desired: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Change]:
     """Create what is missing, update what differs, delete what the roster no longer has."""
     changes = []
     for key in sorted(desired.keys() | actual.keys()):
-        want, have = desired.get(key), actual.get(key)
-        if have is None and want is not None:
+        want: Any = desired.get(key)
+        have: Any = actual.get(key)
+        if have is None:
             changes.append(Change("create", key, f"add {want.describe()}", None, want))
         elif want is None:
             changes.append(Change("delete", key, f"remove {have.describe()}", have, None))

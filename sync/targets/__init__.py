@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from sync.errors import TargetError
 from sync.plan import (
@@ -24,6 +24,14 @@ from sync.plan import (
 )
 from sync.roster import Person, Roster
 from sync.validate import Clock
+
+
+class Memory(Protocol):
+    """What a target may remember between runs (the state store), e.g. the last handoff."""
+
+    def remember(self, key: str, value: Any) -> None: ...
+
+    def recall(self, key: str) -> Any: ...
 
 
 class Target(ABC):
@@ -49,6 +57,15 @@ class Target(ABC):
     @abstractmethod
     def apply(self, plan: TargetPlan) -> None:
         """Make the changes of `plan`; only called when there are some."""
+
+    def follow_up(self, plan: TargetPlan, roster: Roster, clock: Clock, memory: Memory,
+                  dry_run: bool) -> list[str]:
+        """Messages that follow a sync (a handoff announcement, DMs); returns notes.
+
+        Called after every successful plan: with dry_run=True it only says what it would
+        send. Most targets send nothing.
+        """
+        return []
 
 
 class CalendarTarget(Target):

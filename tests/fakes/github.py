@@ -22,12 +22,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import quote, unquote
 
@@ -351,22 +349,6 @@ class FakeGitHub(FakeServer):
             "x-ratelimit-reset": str(int(time.time()) + reset_in)}), times, method)
 
     # -- plumbing --------------------------------------------------------------------------
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        """TCP_NODELAY: headers and body go out in two writes, and Nagle plus delayed ACK
-        would add ~40 ms to every request on a kept-alive connection."""
-
-        class _NoDelayHandler(super()._handler_class()):  # type: ignore[misc]
-            disable_nagle_algorithm = True
-
-        return _NoDelayHandler
-
-    def start(self) -> FakeGitHub:
-        """Serve with a short poll interval so `stop()` takes ~50 ms instead of 0.5 s."""
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
-        super().start()
-        return self
-
     def dispatch(self, request: Request) -> Response:
         """Add the headers every GitHub answer carries (faults keep their own values)."""
         response = super().dispatch(request)
@@ -692,8 +674,9 @@ class FakeGitHub(FakeServer):
         repo, path = call.repo, call.arg("path").strip("/")
         ref = call.query("ref") or repo.default_branch
         commit = repo.resolve(ref)
-        if commit is None:  # PyGithub maps this to a plain GithubException(404), not Unknown...
-            raise ApiError(404, f"No commit found for the ref {ref}", DOC_CONTENTS)
+        if commit is None:  # PyGithub: a plain GithubException(404), not UnknownObjectException
+            raise ApiError(404, f"No commit found for the ref {ref}",
+                           f"{DOCS}/repos/contents#get-repository-content")
         if path in commit.tree:
             data = repo.blobs[commit.tree[path]]
             accept = call.request.headers.get("accept", "")

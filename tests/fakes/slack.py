@@ -23,7 +23,6 @@ import base64
 import itertools
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -221,10 +220,6 @@ class FakeSlack(FakeServer):
     def __init__(self, *, paid: bool = True, restrict_usergroups: bool = False,
                  page_size: int = 2, plan_error: str = "paid_teams_only") -> None:
         super().__init__()
-        # Same thread as the base's, but polling faster: stop() waits up to one poll
-        # interval, and the default 0.5 s per fake would dominate a fast test run.
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.02}, daemon=True)
         self.paid = paid
         self.plan_error = plan_error
         self.restrict_usergroups = restrict_usergroups

@@ -1,0 +1,151 @@
+"""One contract suite for every target backend (vdirsyncer's StorageTests, for targets).
+
+A backend's test module subclasses the family's suite and provides three fixtures-like
+hooks: `make_target()`, `writes()` (how many write calls/rewrites it has seen) and
+`tamper(target)` (a hand-made edit to the backend, for drift repair).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.plan import TargetPlan
+from sync.roster import Roster
+from sync.targets import Target
+from tests.helpers import make_clock, make_roster
+
+ROSTER_A = [
+    ("2022-08-10", "2022-09-06", ["keegancsmith", "BolajiOlajide"]),
+    ("2022-09-07", "2022-10-09", ["keegancsmith", "valerybugakov"]),
+    ("2022-10-10", "2022-11-07", ["tbliu98", None, None]),
+]
+ROSTER_B = [  # A with the middle rotation re-staffed and the last one gone, one added
+    ("2022-08-10", "2022-09-06", ["keegancsmith", "BolajiOlajide"]),
+    ("2022-09-07", "2022-10-09", ["kenji-sato", "valerybugakov", "sven-larsen"]),
+    ("2022-11-08", "2022-12-05", ["priya-nair", None]),
+]
+
+
+def sync(target: Target, roster: Roster, day: str = "2022-09-10") -> TargetPlan:
+    plan = target.plan(roster, make_clock(day))
+    if plan.changes:
+        target.apply(plan)
+    return plan
+
+
+class TargetContract:
+    """Behaviour every backend of every family owes the engine."""
+
+    day = "2022-09-10"
+
+    def make_target(self) -> Target:
+        raise NotImplementedError
+
+    def writes(self) -> int:
+        raise NotImplementedError
+
+    def tamper(self, target: Target) -> None:
+        raise NotImplementedError
+
+    def test_first_sync_converges(self) -> None:
+        target = self.make_target()
+        first = sync(target, make_roster(ROSTER_A), self.day)
+        assert first.changes, "a first sync against an empty backend changes something"
+        assert sync(target, make_roster(ROSTER_A), self.day).changes == []
+
+    def test_noop_sync_writes_nothing(self) -> None:
+        target = self.make_target()
+        sync(target, make_roster(ROSTER_A), self.day)
+        before = self.writes()
+        again = self.make_target().plan(make_roster(ROSTER_A), make_clock(self.day))
+        assert again.changes == []
+        assert self.writes() == before
+
+    def test_roster_change_converges(self) -> None:
+        target = self.make_target()
+        sync(target, make_roster(ROSTER_A), self.day)
+        changed = sync(self.make_target(), make_roster(ROSTER_B), "2022-09-10")
+        assert {c.action for c in changed.changes} <= {"create", "update", "delete"}
+        assert self.make_target().plan(make_roster(ROSTER_B), make_clock(self.day)).changes == []
+
+    def test_drift_is_repaired(self) -> None:
+        target = self.make_target()
+        sync(target, make_roster(ROSTER_A), self.day)
+        self.tamper(self.make_target())
+        drift = self.make_target().plan(make_roster(ROSTER_A), make_clock(self.day))
+        assert drift.changes, "plan shows a hand-made edit before repairing it"
+        sync(self.make_target(), make_roster(ROSTER_A), self.day)
+        assert self.make_target().plan(make_roster(ROSTER_A), make_clock(self.day)).changes == []
+
+    def test_plan_writes_nothing(self) -> None:
+        target = self.make_target()
+        before = self.writes()
+        plan: Any = target.plan(make_roster(ROSTER_A), make_clock(self.day))
+        assert plan.changes
+        assert self.writes() == before
+
+
+class CalendarContract(TargetContract):
+    """Calendar backends: one event per rotation; foreign events untouched."""
+
+    def add_foreign_event(self) -> None:
+        raise NotImplementedError
+
+    def foreign_events(self) -> int:
+        raise NotImplementedError
+
+    def test_one_event_per_rotation(self) -> None:
+        target = self.make_target()
+        sync(target, make_roster(ROSTER_A), self.day)
+        actual = self.make_target().read()
+        assert sorted(actual) == ["2022-08-10", "2022-09-07", "2022-10-10"]
+        event = actual["2022-08-10"]
+        assert event.end.isoformat() == "2022-09-07", "all-day end is exclusive"
+        assert {a.email for a in event.attendees} == {"keegan@example.com",
+                                                      "bolaji@example.com"}
+
+    def test_removed_rotation_is_deleted(self) -> None:
+        sync(self.make_target(), make_roster(ROSTER_A), self.day)
+        plan = sync(self.make_target(), make_roster(ROSTER_B), self.day)
+        assert [c.key for c in plan.changes if c.action == "delete"] == ["2022-10-10"]
+        assert sorted(self.make_target().read()) == ["2022-08-10", "2022-09-07", "2022-11-08"]
+
+    def test_foreign_events_untouched(self) -> None:
+        self.add_foreign_event()
+        sync(self.make_target(), make_roster(ROSTER_A), self.day)
+        sync(self.make_target(), make_roster(ROSTER_B), self.day)
+        assert self.foreign_events() == 1
+        assert len(self.make_target().read()) == 3
+
+
+class SlackContract(TargetContract):
+    """Slack backends: the group holds exactly today's engineers."""
+
+    def members(self) -> set[str]:
+        raise NotImplementedError
+
+    def test_group_holds_current_engineers(self) -> None:
+        sync(self.make_target(), make_roster(ROSTER_A), "2022-09-10")
+        assert self.members() == {"keegan@example.com", "valery@example.com"}
+
+    def test_handoff_switches_members(self) -> None:
+        sync(self.make_target(), make_roster(ROSTER_A), "2022-09-10")
+        sync(self.make_target(), make_roster(ROSTER_A), "2022-10-10")
+        assert self.members() == {"tammy@example.com"}
+
+
+class HandbookContract(TargetContract):
+    """Handbook backends: only the table's bytes ever change."""
+
+    def page(self) -> str:
+        raise NotImplementedError
+
+    def test_only_the_table_changes(self) -> None:
+        before = self.page()
+        sync(self.make_target(), make_roster(ROSTER_B), self.day)
+        after = self.page()
+        assert after != before
+        head, tail = before.split("## Rotations")[0], before.split("## Benefits")[1]
+        assert after.startswith(head + "## Rotations")
+        assert after.endswith("## Benefits" + tail)
+        assert "2022-11-08 to 2022-12-05" in after
