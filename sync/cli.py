@@ -44,7 +44,7 @@ class Invocation:
     def __init__(self, config: Path | None, today: str | None, only: str | None,
                  as_json: bool) -> None:
         self.as_json = as_json
-        self.console = Console(stderr=as_json, highlight=False, soft_wrap=True)
+        self.console = make_console(stderr=as_json)
         self.config_file = config_path(config)
         self.today = parse_today(today)
         self.only = parse_only(only)
@@ -72,6 +72,13 @@ class Invocation:
         self.console.print(f"[red]Error:[/] {redact(str(error))}", highlight=False)
         self.emit({"exit_code": error.exit_code, "error": redact(str(error)), "findings": [],
                    "targets": {}}, error.exit_code)
+
+
+def make_console(stderr: bool) -> Console:
+    """Logs and CI are not terminals: give tables room instead of Rich's 80 columns."""
+    console = Console(stderr=stderr, highlight=False)
+    return console if console.is_terminal else Console(stderr=stderr, highlight=False,
+                                                       width=200)
 
 
 def parse_today(value: str | None) -> date | None:

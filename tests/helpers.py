@@ -8,7 +8,7 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sync.roster import Person, Rotation, Roster
+from sync.roster import Person, Roster, Rotation
 from sync.validate import Clock
 
 TZ = "America/Los_Angeles"

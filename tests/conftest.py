@@ -1,0 +1,107 @@
+"""Shared fixtures: a workspace with a config on local backends, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import sync.retry
+from sync.cli import app
+from tests.helpers import write_roster
+
+ROOT = Path(__file__).parent.parent
+SAMPLE_PAGE = ROOT / "config" / "handbook" / "escalation-engineer-rotation.md"
+
+LOCAL_CONFIG = """
+timezone = "America/Los_Angeles"
+handoff_time = "09:00"
+state_dir = "state"
+
+[source]
+kind = "csv"
+rotations = "roster/rotations.csv"
+people = "roster/people.csv"
+
+[calendar]
+kind = "ics"
+path = "out/rotations.ics"
+
+[slack]
+kind = "file"
+path = "out/slack-usergroup.json"
+usergroup = "escalation-engineers"
+empty_policy = "{policy}"
+fallback = ["priya-nair"]
+
+[handbook]
+kind = "file"
+path = "handbook/page.md"
+"""
+
+OUTPUTS = ("out/rotations.ics", "out/slack-usergroup.json", "handbook/page.md")
+
+
+@pytest.fixture(autouse=True)
+def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """TZ pinned, retries instant, no real secrets leaking in from the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr(sync.retry, "sleep", lambda seconds: None)
+    for name in ("SLACK_BOT_TOKEN", "GITHUB_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS",
+                 "ROTATION_SYNC_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+    time.tzset()
+
+
+@dataclass
+class Workspace:
+    folder: Path
+
+    @property
+    def config(self) -> Path:
+        return self.folder / "rotation-sync.toml"
+
+    def run(self, *args: str) -> Any:
+        command, *rest = args
+        result = CliRunner().invoke(app, [command, "-c", str(self.config), *rest])
+        return result
+
+    def run_json(self, *args: str) -> tuple[int, dict[str, Any]]:
+        result = self.run(*args, "--json")
+        return result.exit_code, json.loads(result.stdout)
+
+    def snapshot(self) -> dict[str, tuple[bytes, int] | None]:
+        """Bytes and mtime of every target file, to prove that nothing was written."""
+        state: dict[str, tuple[bytes, int] | None] = {}
+        for name in OUTPUTS:
+            path = self.folder / name
+            state[name] = (path.read_bytes(), path.stat().st_mtime_ns) if path.exists() \
+                else None
+        return state
+
+    def slack_group(self) -> dict[str, Any]:
+        return dict(json.loads((self.folder / "out" / "slack-usergroup.json").read_text()))
+
+
+def make_workspace(folder: Path, policy: str = "keep") -> Workspace:
+    write_roster(folder)
+    (folder / "handbook").mkdir(parents=True, exist_ok=True)
+    shutil.copy(SAMPLE_PAGE, folder / "handbook" / "page.md")
+    (folder / "rotation-sync.toml").write_text(LOCAL_CONFIG.replace("{policy}", policy))
+    return Workspace(folder)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    os.environ.pop("ROTATION_SYNC_CONFIG", None)
+    return make_workspace(tmp_path)
