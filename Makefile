@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config/example.toml
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench clean docs
 
 $(BIN)/rotation-sync: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,9 @@ bench: $(BIN)/rotation-sync
 
 clean:
 	rm -rf $(VENV) config/out config/state .mypy_cache .ruff_cache .pytest_cache
+
+docs: $(BIN)/rotation-sync
+	$(BIN)/python -c "import re, pathlib; from sync.config import config_reference as ref; \
+	p = pathlib.Path('README.md'); t = p.read_text(); \
+	b, e = '<!-- config-reference:begin -->\n', '<!-- config-reference:end -->'; \
+	p.write_text(t.split(b)[0] + b + ref() + e + t.split(e)[1])"

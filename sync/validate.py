@@ -34,6 +34,35 @@ TEAM_SIZE = 3
 TBD_HORIZON = timedelta(days=14)
 NARROW_SPREAD = timedelta(hours=3)
 
+# Every finding's stable code, for `--json` consumers and the README.
+FINDING_CODES: dict[str, tuple[Severity, str]] = {
+    "missing-header": ("error", "a required column is missing from a tab's header row"),
+    "missing-date": ("error", "a rotation's Start or End is empty"),
+    "bad-date": ("error", "a date that is not YYYY-MM-DD text or a real date cell"),
+    "end-before-start": ("error", "End is before Start"),
+    "overlap": ("error", "two rotations share days"),
+    "invalid-handle": ("error", "not a valid GitHub login"),
+    "unknown-handle": ("error", "a handle absent from the People tab"),
+    "duplicate-engineer": ("error", "the same engineer twice in one rotation"),
+    "duplicate-person": ("error", "the same GitHub handle on two People rows"),
+    "missing-value": ("error", "a People row without a Name"),
+    "bad-email": ("error", "an Email that is not one email address"),
+    "unknown-timezone": ("error", "a Timezone that is not an IANA name"),
+    "bad-slack-id": ("error", "a Slack ID that is not a member ID"),
+    "sheet-error": ("error", "a cell showing a spreadsheet error (#REF!, #N/A, …)"),
+    "unsafe-text": ("error", "|, a line break in a handle, HTML or Markdown markup"),
+    "empty-roster": ("error", "the Rotations tab has no rotation at all"),
+    "mass-delete": ("error", "the sync would delete most of what rotation-sync owns "
+                             "(override: --force-delete)"),
+    "rotation-length": ("warning", "shorter than 4 or longer than 10 weeks"),
+    "engineer-count": ("warning", "not 3 engineer slots (TBD slots count)"),
+    "unfilled-soon": ("warning", "TBD slots in a rotation that starts within 14 days "
+                                 "(or is running)"),
+    "gap": ("warning", "days between consecutive rotations with nobody on rotation"),
+    "timezone-coverage": ("warning", "all engineers' UTC offsets within 3 hours"),
+    "no-current-rotation": ("warning", "no rotation contains today"),
+}
+
 ROTATION_HEADERS = ("start", "end")
 PEOPLE_HEADERS = ("github", "name", "email", "timezone")
 
@@ -59,6 +88,7 @@ class Findings:
 
     def add(self, severity: Severity, code: str, tab: str, row: int | None,
             column: str | None, text: str) -> None:
+        assert FINDING_CODES[code][0] == severity, code
         where = f"{tab} row {row}" if row is not None else tab
         self.items.append(Finding(severity, code, tab, row, column, f"{where}: {text}"))
 
