@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config/example.toml
 
-.PHONY: run test lint typecheck unit bench clean docs
+.PHONY: run test lint typecheck unit bench clean docs browser
 
 $(BIN)/rotation-sync: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,13 @@ typecheck: $(BIN)/rotation-sync
 unit: $(BIN)/rotation-sync
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
-test: lint typecheck unit
+test: lint typecheck browser unit
+
+# The HTML report is checked by rendering it in headless Chromium; install it where we can.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
+	  echo "Chromium is not installed: the HTML report rendering test will be skipped."
 
 bench: $(BIN)/rotation-sync
 	$(BIN)/python benchmarks/bench_sync.py

@@ -18,6 +18,9 @@ from sync.config import Config, config_path, load_config
 from sync.engine import TARGET_NAMES, Engine, RunResult
 from sync.errors import RotationSyncError
 from sync.factory import make_source, make_targets
+from sync.fileio import write_atomically
+from sync.report import build_report
+from sync.report_html import render_html
 from sync.secrets import RedactingFilter, redact
 from sync.state import StateStore
 from sync.validate import Clock
@@ -211,6 +214,30 @@ def status(config: ConfigOption = None, as_json: JsonOption = False,
     invocation.emit({"exit_code": 0 if healthy else 1, "healthy": healthy,
                      "last_success": last.finished.isoformat() if last else None,
                      "runs": [run.as_json() for run in runs]}, 0 if healthy else 1)
+
+
+@app.command()
+def report(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOption = False,
+           html: Annotated[Path | None, typer.Option(
+               "--html", help="Also write a self-contained HTML page with a timeline.",
+               show_default=False)] = None) -> None:
+    """Coverage and participation: TBD slots, gaps, timezone spread, who is due."""
+    invocation = Invocation(config, today, None, as_json)
+    try:
+        settings = invocation.load()
+        result = Engine(make_source(settings), {}, invocation.clock(settings)).validate()
+    except RotationSyncError as error:
+        invocation.fail(error)
+    if result.roster is None:
+        invocation.finish(result)
+    assert result.roster is not None
+    coverage = build_report(result.roster, invocation.clock(settings))
+    output.print_report(invocation.console, coverage)
+    if html is not None:
+        write_atomically(html, render_html(coverage, result.roster))
+        invocation.console.print(f"Wrote {html}")
+    invocation.emit({"exit_code": 0, **coverage.as_json(),
+                     "findings": [f.as_json() for f in result.findings]}, 0)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sync.engine import RunResult, TargetResult
+from sync.report import Report
 from sync.state import RunRecord
 from sync.validate import Finding
 
@@ -57,6 +58,33 @@ def print_target(console: Console, name: str, target: TargetResult, verb: str) -
                       markup=False, highlight=False)
     for note in target.notes:
         console.print(f"  note: {note}", markup=False, highlight=False)
+
+
+def print_report(console: Console, report: Report) -> None:
+    console.print(f"Coverage on {report.today}")
+    unfilled = Table(title="Upcoming unfilled TBD slots")
+    for column in ("Rotation", "Row", "TBD slots"):
+        unfilled.add_column(column)
+    for item in report.unfilled:
+        unfilled.add_row(item.rotation, str(item.row or ""), str(item.tbd))
+    console.print(unfilled if report.unfilled else "No upcoming TBD slots.")
+    for gap in report.gaps:
+        console.print(f"Gap: nobody on rotation from {gap.first} to {gap.last} "
+                      f"({gap.days} days).")
+    spreads = Table(title="Timezone spread per rotation")
+    for column in ("Rotation", "Engineers", "UTC offsets", "Spread (h)"):
+        spreads.add_column(column)
+    for spread in report.spreads:
+        spreads.add_row(spread.rotation, ", ".join(spread.engineers),
+                        ", ".join(spread.offsets), f"{spread.spread_hours:g}")
+    console.print(spreads)
+    people = Table(title="Who is due (first: nobody scheduled ahead, longest since last)")
+    for column in ("GitHub", "Name", "Timezone", "Served", "Last served", "Upcoming"):
+        people.add_column(column)
+    for person in report.people:
+        people.add_row(f"@{person.github}", person.name, person.timezone, str(person.served),
+                       str(person.last_served or "never"), str(person.upcoming))
+    console.print(people)
 
 
 def print_runs(console: Console, runs: list[RunRecord]) -> None:
