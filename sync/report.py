@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
-from sync.roster import Person, Rotation, Roster
+from sync.roster import Person, Roster, Rotation
 from sync.validate import Clock, format_offset, utc_offset
 
 
@@ -87,7 +88,7 @@ def build_report(roster: Roster, clock: Clock) -> Report:
 def gaps(rotations: tuple[Rotation, ...]) -> list[Gap]:
     ordered = sorted(rotations, key=lambda r: r.start)
     return [Gap(before.end + timedelta(days=1), after.start - timedelta(days=1))
-            for before, after in zip(ordered, ordered[1:], strict=False)
+            for before, after in pairwise(ordered)
             if after.start > before.end + timedelta(days=1)]
 
 
