@@ -7,10 +7,14 @@ from sync.config import (
     CsvSource,
     FileHandbook,
     FileSlack,
+    GithubHandbook,
+    GoogleCalendar,
     IcsCalendar,
+    SlackSlack,
 )
 from sync.errors import ConfigError
 from sync.plan import EventSettings, GroupSettings
+from sync.secrets import secret
 from sync.sources import RosterSource
 from sync.targets import Target
 
@@ -21,7 +25,9 @@ def make_source(config: Config) -> RosterSource:
         from sync.sources.csv import CsvSource as Csv
 
         return Csv(source.rotations, source.people)
-    raise ConfigError(f"[source] kind = {source.kind!r} is not available yet.")
+    from sync.sources.sheets import SheetsSource as Sheets
+
+    return Sheets.from_config(source)  # credentials are checked here, before any write
 
 
 def make_targets(config: Config, only: set[str] | None = None) -> dict[str, Target]:
@@ -38,14 +44,32 @@ def make_target(config: Config, section: object) -> Target:
         from sync.targets.calendar_ics import IcsCalendar as Ics
 
         return Ics(section.path, event_settings(config), section.namespace)
+    if isinstance(section, GoogleCalendar):
+        from sync.targets.calendar_google import GoogleCalendar as Google
+
+        return Google(event_settings(config), section)  # credentials checked here, before writes
     if isinstance(section, FileSlack):
         from sync.targets.slack_file import SlackFile
 
         return SlackFile(section.path, group_settings(config))
+    if isinstance(section, SlackSlack):
+        from sync.targets.slack import SlackUserGroup
+
+        token = secret("SLACK_BOT_TOKEN", "[slack] kind = \"slack\" needs the Slack app's bot "
+                       "token (xoxb-…); see the README for the scopes it needs.")
+        return SlackUserGroup(token, group_settings(config), section.api_url,
+                              section.announce_channel)
     if isinstance(section, FileHandbook):
         from sync.targets.handbook_file import HandbookFile
 
         return HandbookFile(section.path)
+    if isinstance(section, GithubHandbook):
+        from sync.targets.handbook_github import HandbookGithub
+
+        token = secret("GITHUB_TOKEN", "[handbook] kind = \"github\" needs a GitHub token "
+                       f"with Contents and Pull requests read/write on {section.repo}.")
+        return HandbookGithub(section.repo, section.path, section.branch, section.mode, token,
+                              section.api_url)
     raise ConfigError(f"{type(section).__name__} is not available yet.")
 
 
