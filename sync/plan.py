@@ -95,6 +95,9 @@ class Attendee:
     email: str
     name: str
 
+    def __str__(self) -> str:
+        return self.email
+
 
 @dataclass(frozen=True)
 class EventState:
@@ -158,6 +161,9 @@ def event_description(rotation: Rotation, handbook_url: str | None) -> str:
 class Member:
     handle: str
     email: str
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
 
     @classmethod
     def of(cls, person: Person) -> Member:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, ClassVar, Protocol
 
 from sync.errors import TargetError
 from sync.plan import (
+    Change,
     EventSettings,
     GroupSettings,
     GroupState,
+    Member,
     TargetPlan,
     desired_events,
     desired_group,
@@ -88,6 +91,11 @@ class SlackTarget(Target):
 
     def __init__(self, settings: GroupSettings) -> None:
         self.settings = settings
+        self.roster: Roster | None = None
+
+    def plan(self, roster: Roster, clock: Clock) -> TargetPlan:
+        self.roster = roster  # to name people in the plan's summaries
+        return super().plan(roster, clock)
 
     def desired(self, roster: Roster, clock: Clock,
                 actual: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -112,3 +120,27 @@ class SlackTarget(Target):
     def group(self, actual: Mapping[str, Any]) -> GroupState | None:
         group = actual.get(self.settings.handle)
         return group if isinstance(group, GroupState) else None
+
+    def diff(self, desired: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Change]:
+        return [self.named(change) for change in diff(desired, actual)]
+
+    def named(self, change: Change) -> Change:
+        """'add Valery Bugakov (@valerybugakov); remove @stranger (not on the People tab)'."""
+        before, after = change.before, change.after
+        if change.action != "update" or not isinstance(before, GroupState) \
+                or not isinstance(after, GroupState):
+            return change
+        steps = ["enable the group"] if after.enabled and not before.enabled else []
+        added = [self.who(m) for m in after.members if m not in before.members]
+        removed = [self.who(m) for m in before.members if m not in after.members]
+        steps += ["add " + ", ".join(added)] if added else []
+        steps += ["remove " + ", ".join(removed)] if removed else []
+        steps += ["disable the group"] if before.enabled and not after.enabled else []
+        return replace(change, summary="; ".join(steps))
+
+    def who(self, member: Member) -> str:
+        person = self.roster.people.get(member.handle.lower()) if self.roster else None
+        if person is not None and Member.of(person) == member:
+            return f"{person.name} (@{person.github})"
+        email = f", {member.email}" if member.email else ""
+        return f"@{member.handle} (not on the People tab{email})"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import http.client
 import socket
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.error import URLError
@@ -27,12 +27,10 @@ from slack_sdk.errors import SlackApiError
 
 from sync.errors import TargetError
 from sync.plan import (
-    Change,
     GroupSettings,
     GroupState,
     Member,
     TargetPlan,
-    diff,
     group_of,
     todays_engineers,
 )
@@ -268,13 +266,11 @@ class SlackUserGroup(SlackTarget):
         self.api = SlackApi(client, api_url, settings.handle, announce_channel)
         self.announce_channel = announce_channel
         self.directory = Directory(self.api, None)
-        self.roster: Roster | None = None
         self.group_id = ""
 
     # -- reading and planning ------------------------------------------------------------
     def plan(self, roster: Roster, clock: Clock) -> TargetPlan:
         """Every plan starts a fresh directory, so each run sees Slack as it is now."""
-        self.roster = roster
         self.directory = Directory(self.api, roster)
         rotation = roster.current(clock.now, clock.handoff, clock.tz)
         for person in todays_engineers(roster, rotation):
@@ -327,30 +323,6 @@ class SlackUserGroup(SlackTarget):
         kept = self.group(actual)
         return ({self.settings.handle: kept} if kept else {}), notes + problems + [
             "Nobody the group should hold can be found in Slack: the group keeps its members."]
-
-    def diff(self, desired: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Change]:
-        return [self.named(change) for change in diff(desired, actual)]
-
-    def named(self, change: Change) -> Change:
-        """'add Valery Bugakov (@valerybugakov); remove @stranger (not on the People tab)'."""
-        before, after = change.before, change.after
-        if change.action != "update" or not isinstance(before, GroupState) \
-                or not isinstance(after, GroupState):
-            return change
-        steps = ["enable the group"] if after.enabled and not before.enabled else []
-        added = [self.who(m) for m in after.members if m not in before.members]
-        removed = [self.who(m) for m in before.members if m not in after.members]
-        steps += ["add " + ", ".join(added)] if added else []
-        steps += ["remove " + ", ".join(removed)] if removed else []
-        steps += ["disable the group"] if before.enabled and not after.enabled else []
-        return replace(change, summary="; ".join(steps))
-
-    def who(self, member: Member) -> str:
-        person = self.roster.people.get(member.handle.lower()) if self.roster else None
-        if person is not None and Member.of(person) == member:
-            return f"{person.name} (@{person.github})"
-        email = f", {member.email}" if member.email else ""
-        return f"@{member.handle} (not on the People tab{email})"
 
     # -- writing -------------------------------------------------------------------------
     def apply(self, plan: TargetPlan) -> None:
