@@ -203,3 +203,31 @@ def test_rate_limit_faults(server: FakeGitHub, repo: Repository):
     assert answer.status_code == 429
     assert answer.headers["x-ratelimit-remaining"] == "0"
     assert int(answer.headers["x-ratelimit-reset"]) > 0
+
+
+def test_git_data_api_builds_a_commit_on_no_branch(server: FakeGitHub, repo: Repository):
+    from github import InputGitTreeElement
+
+    base = repo.get_git_commit(repo.get_branch("main").commit.sha)
+    tree = repo.create_git_tree([InputGitTreeElement(PAGE, "100644", "blob", content="new\r\n")],
+                                base_tree=base.tree)
+    commit = repo.create_git_commit("bot: table", tree, [base])
+    assert server.branch_sha(REPO, "main") == base.sha, "no branch moved"
+    assert server.file_content(REPO, PAGE, commit.sha) == b"new\r\n"
+    assert server.file_content(REPO, "README.md", commit.sha) == b"hello\n", "base_tree kept"
+    assert [p.sha for p in commit.parents] == [base.sha]
+
+    bad = requests.post(f"{server.base_url}/repos/{REPO}/git/trees", timeout=5,
+                        headers={"Authorization": "token tok-write"},
+                        json={"base_tree": base.sha, "tree": [{"path": "x", "mode": "100644",
+                                                               "type": "blob", "content": "x"}]})
+    assert (bad.status_code, bad.json()["message"]) == (422, "base_tree is not a valid tree oid")
+
+
+def test_resetting_the_head_to_its_base_closes_the_pull_request(server: FakeGitHub,
+                                                                repo: Repository):
+    new_branch(repo, "oncall")
+    server.set_file(REPO, PAGE, "proposed\n", branch="oncall")
+    repo.create_pull(base="main", head="oncall", title="t", body="")
+    repo.get_git_ref("heads/oncall").edit(server.branch_sha(REPO, "main") or "", force=True)
+    assert [p.state for p in server.pulls(REPO)] == ["closed"]

@@ -14,7 +14,14 @@ GitHub quirks reproduced on purpose (because sync code has to cope with them):
 - `GET /git/refs/heads/x` answers with a *list* when there is no exact match but other refs
   start with that prefix; `/git/ref/heads/x` never does;
 - the list endpoint for pulls omits `merged`/`mergeable`, so PyGithub lazily GETs the pull;
-- a branch deleted with an open pull request closes that pull request.
+- a branch deleted with an open pull request closes that pull request, and so does moving
+  the head branch so that it has no commit the base lacks (a "reset to base" force-push);
+- the git data API builds commits without touching any branch: `POST /git/trees` (with
+  `base_tree` a *tree* sha, else 422 "base_tree is not a valid tree oid") and
+  `POST /git/commits` (422 "Tree SHA does not exist" for an unknown tree).
+
+`before(method, path_pattern, action)` runs `action` once just before a matching request is
+served, so a test can script a race ("a human pushes between our read and our write").
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -63,6 +71,11 @@ def wrap_base64(content: bytes) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _tree_sha(tree: Mapping[str, str]) -> str:
+    """A stable id for a (flat) tree; not git's, but equal trees get equal ids."""
+    return hashlib.sha1(repr(sorted(tree.items())).encode()).hexdigest()
 
 
 def _stable_id(text: str) -> int:
@@ -131,6 +144,7 @@ class Repo:
     blobs: dict[str, bytes] = field(default_factory=dict)
     protected: set[str] = field(default_factory=set)  # branch names refusing direct writes
     pulls: list[PullRequest] = field(default_factory=list)
+    trees: dict[str, dict[str, str]] = field(default_factory=dict)  # tree sha -> path -> blob
 
     @property
     def full_name(self) -> str:
@@ -215,6 +229,7 @@ class FakeGitHub(FakeServer):
         self.repos: dict[str, Repo] = {}
         self.tokens: dict[str, Token] = {}
         self._counter = itertools.count(1)
+        self._hooks: list[tuple[str, re.Pattern[str], Callable[[], object]]] = []
         self.route("GET", r"/user", self._get_user)
         api = self._api
         api("GET", "", self._get_repo)
@@ -225,6 +240,8 @@ class FakeGitHub(FakeServer):
         api("POST", r"/git/refs", self._create_ref, "write")
         api("PATCH", r"/git/refs/(?P<ref>.+)", self._update_ref, "write")
         api("DELETE", r"/git/refs/(?P<ref>.+)", self._delete_ref, "write")
+        api("POST", r"/git/trees", self._create_tree, "write")
+        api("POST", r"/git/commits", self._create_commit, "write")
         api("GET", r"/git/commits/(?P<sha>[0-9a-f]{40})", self._get_commit)
         api("GET", r"/git/blobs/(?P<sha>[0-9a-f]{40})", self._get_blob)
         api("GET", r"/contents/?(?P<path>.*)", self._get_contents)
@@ -324,6 +341,11 @@ class FakeGitHub(FakeServer):
             pr.closed_at = pr.merged_at = pr.updated_at = _now()
             return merged_sha
 
+    def before(self, method: str, path_pattern: str, action: Callable[[], object]) -> None:
+        """Run `action` once, just before the next `method` request matching `path_pattern`."""
+        with self.lock:
+            self._hooks.append((method, re.compile(path_pattern), action))
+
     def write_calls(self) -> list[str]:
         """Every non-GET request as "METHOD /path" (URL-decoded), for readable assertions."""
         return [f"{r.method} {unquote(r.path)}" for r in self.writes()]
@@ -351,6 +373,7 @@ class FakeGitHub(FakeServer):
     # -- plumbing --------------------------------------------------------------------------
     def dispatch(self, request: Request) -> Response:
         """Add the headers every GitHub answer carries (faults keep their own values)."""
+        self._run_hooks(request)
         response = super().dispatch(request)
         if response.status == -1:
             return response
@@ -362,6 +385,15 @@ class FakeGitHub(FakeServer):
 
     def not_found(self, request: Request) -> Response:
         return ApiError(404, "Not Found").response()
+
+    def _run_hooks(self, request: Request) -> None:
+        with self.lock:
+            hook = next((h for h in self._hooks
+                         if h[0] == request.method and h[1].search(unquote(request.path))), None)
+            if hook is not None:
+                self._hooks.remove(hook)
+        if hook is not None:
+            hook[2]()
 
     def _api(self, method: str, suffix: str, handler: RepoHandler,
              access: Permission = "read", prefix: str = REPO) -> None:
@@ -416,6 +448,7 @@ class FakeGitHub(FakeServer):
         commit = Commit(hashlib.sha1(seed.encode()).hexdigest(), dict(tree), parents, message,
                         author, committer or author)
         repo.commits[commit.sha] = commit
+        repo.trees[_tree_sha(commit.tree)] = dict(commit.tree)
         return commit
 
     def _three_way(self, r: Repo, base: str, head: str, pr: PullRequest) -> Commit:
@@ -469,7 +502,7 @@ class FakeGitHub(FakeServer):
 
     def _commit_json(self, repo: Repo, commit: Commit) -> JSON:
         api = f"{self.base_url}/repos/{repo.full_name}"
-        tree_sha = hashlib.sha1(repr(sorted(commit.tree.items())).encode()).hexdigest()
+        tree_sha = _tree_sha(commit.tree)
         return {
             "sha": commit.sha, "node_id": f"C_{commit.sha[:12]}",
             "url": f"{api}/git/commits/{commit.sha}",
@@ -482,6 +515,22 @@ class FakeGitHub(FakeServer):
             "verification": {"verified": False, "reason": "unsigned", "signature": None,
                              "payload": None, "verified_at": None},
         }
+
+    def _tree_json(self, repo: Repo, sha: str, tree: Mapping[str, str]) -> JSON:
+        """The top level of a tree, as GitHub lists it (subfolders as "tree" entries)."""
+        api = f"{self.base_url}/repos/{repo.full_name}"
+        top: dict[str, JSON] = {}
+        for path, blob in sorted(tree.items()):
+            name, _, rest = path.partition("/")
+            if rest:
+                folder = hashlib.sha1(name.encode()).hexdigest()
+                top.setdefault(name, {"path": name, "mode": "040000", "type": "tree",
+                                      "sha": folder, "url": f"{api}/git/trees/{folder}"})
+            else:
+                top[name] = {"path": name, "mode": "100644", "type": "blob", "sha": blob,
+                             "size": len(repo.blobs[blob]), "url": f"{api}/git/blobs/{blob}"}
+        return {"sha": sha, "url": f"{api}/git/trees/{sha}", "tree": list(top.values()),
+                "truncated": False}
 
     def _ref_json(self, repo: Repo, ref: str) -> JSON:
         api = f"{self.base_url}/repos/{repo.full_name}"
@@ -640,7 +689,64 @@ class FakeGitHub(FakeServer):
         if ref.removeprefix("refs/heads/") in call.repo.protected:
             raise ApiError(422, RULE_VIOLATION, DOC_REFS)
         call.repo.refs[ref] = sha
+        self._close_emptied_pulls(call.repo, ref.removeprefix("refs/heads/"))
         return Response(200, self._ref_json(call.repo, ref))
+
+    def _close_emptied_pulls(self, repo: Repo, head: str) -> None:
+        """GitHub closes an open pull whose head was moved to (an ancestor of) its base."""
+        for pr in repo.pulls:
+            base_sha = repo.refs.get(f"refs/heads/{pr.base}")
+            head_sha = repo.refs.get(f"refs/heads/{head}")
+            if pr.state == "open" and pr.head == head and base_sha and head_sha \
+                    and repo.is_ancestor(head_sha, base_sha):
+                pr.state, pr.head_sha, pr.closed_at = "closed", head_sha, _now()
+
+    def _create_tree(self, call: Call) -> Response:
+        repo, body = call.repo, call.body()
+        base = body.get("base_tree")
+        if base is not None and base not in repo.trees:
+            raise ApiError(422, "base_tree is not a valid tree oid", f"{DOCS}/git/trees")
+        entries = body.get("tree")
+        if not isinstance(entries, list) or not entries:
+            raise ApiError(422, "Invalid tree info", f"{DOCS}/git/trees")
+        tree = dict(repo.trees[base]) if base else {}
+        for entry in entries:
+            self._apply_tree_entry(repo, tree, entry)
+        sha = _tree_sha(tree)
+        repo.trees[sha] = tree
+        return Response(201, self._tree_json(repo, sha, tree))
+
+    def _apply_tree_entry(self, repo: Repo, tree: dict[str, str], entry: Any) -> None:
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str) or not path or entry.get("type", "blob") != "blob":
+            raise ApiError(422, "Invalid tree info", f"{DOCS}/git/trees")
+        if isinstance(entry.get("content"), str):
+            tree.update(self._encode_files(repo, {path: entry["content"]}))
+        elif entry.get("sha") is None and "sha" in entry:
+            tree.pop(path, None)  # `"sha": null` deletes the file
+        elif entry.get("sha") in repo.blobs:
+            tree[path] = entry["sha"]
+        else:
+            raise ApiError(422, "Invalid tree info", f"{DOCS}/git/trees")
+
+    def _create_commit(self, call: Call) -> Response:
+        repo, body = call.repo, call.body()
+        if not isinstance(body.get("message"), str):
+            raise ApiError(422, 'Invalid request.\n\n"message" wasn\'t supplied.',
+                           f"{DOCS}/git/commits")
+        tree = repo.trees.get(str(body.get("tree")))
+        if tree is None:
+            raise ApiError(422, "Tree SHA does not exist", f"{DOCS}/git/commits")
+        parents = tuple(body.get("parents") or ())
+        if any(parent not in repo.commits for parent in parents):
+            raise ApiError(422, "Parent SHA does not exist or is not a commit object",
+                           f"{DOCS}/git/commits")
+        author = {**self._identity(call.login), **(body.get("author") or {})}
+        commit = self._commit(repo, tree, parents, body["message"], author,
+                              {**self._identity(call.login), **(body.get("committer") or {})})
+        return Response(201, self._commit_json(repo, commit),
+                        {"Location": f"{self.base_url}/repos/{repo.full_name}/git/commits/"
+                                     f"{commit.sha}"})
 
     def _delete_ref(self, call: Call) -> Response:
         ref = f"refs/{call.arg('ref')}"

@@ -1,0 +1,103 @@
+"""Every handbook backend passes the same HandbookContract, starting from the real page.
+
+The file on disk, and the page on GitHub (the fake, over HTTP with PyGithub) in both modes.
+In pull_request mode "the page" is what readers will see once our pull request is merged:
+the pull request's version while one is open, the base branch's otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sync.fileio import read_text, write_atomically
+from sync.targets import Target
+from sync.targets import handbook_file as handbook_file_module
+from sync.targets.handbook_file import HandbookFile
+from sync.targets.handbook_github import HEAD_BRANCH, HandbookGithub
+from tests.fakes.github import FakeGitHub
+from tests.targets.contract import HandbookContract
+
+SAMPLE = (Path(__file__).resolve().parents[2] / "config" / "handbook" /
+          "escalation-engineer-rotation.md").read_bytes()
+ROW = "[@tbliu98](https://github.com/tbliu98), TBD, TBD"
+TAMPERED_ROW = "[@tbliu98](https://github.com/tbliu98)"
+REPO = "acme/handbook"
+PATH = "content/departments/engineering/escalation-engineer-rotation.md"
+TOKEN = "ghp_contracttest0123456789"
+
+
+def tampered(text: str) -> str:
+    assert ROW in text
+    return text.replace(ROW, TAMPERED_ROW)
+
+
+class TestHandbookFile(HandbookContract):
+    @pytest.fixture(autouse=True)
+    def _page_on_disk(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.path = tmp_path / "escalation-engineer-rotation.md"
+        self.path.write_bytes(SAMPLE)
+        self.count = 0
+
+        def counting(path: Path, text: str) -> None:
+            self.count += 1
+            write_atomically(path, text)
+
+        monkeypatch.setattr(handbook_file_module, "write_atomically", counting)
+
+    def make_target(self) -> Target:
+        return HandbookFile(self.path)
+
+    def writes(self) -> int:
+        return self.count
+
+    def tamper(self, target: Target) -> None:
+        self.path.write_text(tampered(self.page()), encoding="utf-8", newline="")
+
+    def page(self) -> str:
+        return read_text(self.path) or ""
+
+
+class GithubContract(HandbookContract):
+    mode = "commit"
+
+    @pytest.fixture(autouse=True)
+    def _page_on_github(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+        monkeypatch.setattr("sync.retry.sleep", lambda seconds: None)
+        self.fake = FakeGitHub()
+        self.fake.add_repo(REPO, {PATH: SAMPLE})
+        self.fake.add_token(TOKEN, {REPO: "write"})
+        with self.fake:
+            yield
+
+    def make_target(self) -> Target:
+        return HandbookGithub(REPO, PATH, "main", self.mode, TOKEN,  # type: ignore[arg-type]
+                              self.fake.base_url)
+
+    def writes(self) -> int:
+        return len(self.fake.write_calls())
+
+    def open_pull(self) -> int | None:
+        return next((p.number for p in self.fake.pulls(REPO) if p.state == "open"), None)
+
+    def tamper(self, target: Target) -> None:
+        """A hand edit of the published table (after merging what we proposed, if any)."""
+        number = self.open_pull()
+        if number is not None:
+            self.fake.merge_pull(REPO, number)
+        published = (self.fake.file_content(REPO, PATH) or b"").decode()
+        self.fake.set_file(REPO, PATH, tampered(published))
+
+    def page(self) -> str:
+        ref = HEAD_BRANCH if self.open_pull() is not None else None
+        return (self.fake.file_content(REPO, PATH, ref) or b"").decode()
+
+
+class TestHandbookGithubCommit(GithubContract):
+    mode = "commit"
+
+
+class TestHandbookGithubPullRequest(GithubContract):
+    mode = "pull_request"
