@@ -66,6 +66,8 @@ def is_service_account(creds: Any) -> bool:
 
 def classify(error: Exception) -> Retryable:
     """Google's transient failures: 429, 5xx, 403 rate limits, dropped connections."""
+    if isinstance(error, google.auth.exceptions.RefreshError):
+        return Retryable(error.retryable)  # the token endpoint's own verdict (5xx, 429)
     status, reasons, retry_after = http_details(error)
     if status is None:
         return Retryable(is_connection_error(error))
@@ -114,5 +116,6 @@ def is_connection_error(error: Exception) -> bool:
     import httplib2
 
     transient = (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError,
-                 socket.timeout, httplib2.HttpLib2Error)
+                 socket.timeout, httplib2.HttpLib2Error,
+                 google.auth.exceptions.TransportError)  # a token fetch that lost its connection
     return isinstance(error, transient)

@@ -11,6 +11,7 @@ import unicodedata
 from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sync.errors import TargetError
@@ -28,6 +29,8 @@ TABLE_LINE = re.compile(r"^\s{0,3}\|")
 DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 ROTATION_CELL = re.compile(r"^(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})$")
 LAYOUT_KEY = "table"
+STAMP_KEY = "stamp"
+STAMP_LINE = re.compile(r"^[_*]?Last synced from the roster on \d{4}-\d{2}-\d{2}\.?[_*]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,10 @@ class Page:
     table: str
     after: str
     newline: str
+    stamp: str = ""  # an earlier "Last synced" line under the table, with its blank line
 
-    def with_table(self, table: str) -> str:
-        return self.before + table + self.after
+    def with_table(self, table: str, stamp: str | None = None) -> str:
+        return self.before + table + (self.stamp if stamp is None else stamp) + self.after
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -97,8 +101,16 @@ def cut_page(text: str) -> Page:
                           f"(or between {BEGIN_MARKER} and {END_MARKER}); add one, the page "
                           "was left untouched.")
     first, last = block
-    return Page("".join(lines[:first]), "".join(lines[first:last]), "".join(lines[last:]),
-                newline)
+    stamp_end = stamp_after(lines, last)
+    return Page("".join(lines[:first]), "".join(lines[first:last]), "".join(lines[stamp_end:]),
+                newline, "".join(lines[last:stamp_end]))
+
+
+def stamp_after(lines: list[str], last: int) -> int:
+    """Where a "Last synced" line (after one blank line) under the table ends, else `last`."""
+    if last + 1 < len(lines) and not lines[last].strip() and STAMP_LINE.match(lines[last + 1]):
+        return last + 2
+    return last
 
 
 def has_markers(lines: list[str]) -> bool:
@@ -163,12 +175,21 @@ def splice(text: str, rows: list[RowState]) -> str:
 
 # -- the target family -------------------------------------------------------------------
 class HandbookTarget(Target):
-    """The table's rows, plus a layout check so hand-made formatting drift is repaired too."""
+    """The table's rows, plus a layout check so hand-made formatting drift is repaired too.
+
+    With `stamp`, a "Last synced from the roster on <date>" line sits under the table; it
+    changes only when the table does, so the page's history shows real changes only.
+    """
 
     name = "handbook"
 
+    def __init__(self, stamp: bool = False) -> None:
+        self.stamp = stamp
+        self.today: date | None = None
+
     def desired(self, roster: Roster, clock: Clock,
                 actual: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        self.today = clock.today
         return dict(desired_rows(roster)), []
 
     def read(self) -> dict[str, Any]:
@@ -181,11 +202,24 @@ class HandbookTarget(Target):
         if not changes and wanted != self.page.table:
             changes.append(Change("update", LAYOUT_KEY,
                                   "re-format the Rotations table (order or spacing was edited)"))
+        if self.stamp and not self.page.stamp:
+            changes.append(Change("create", STAMP_KEY,
+                                  f"add the line 'Last synced from the roster on {self.today}'"))
         return changes
 
     def apply(self, plan: TargetPlan) -> None:
-        self.write_page(self.page.with_table(render_table(ordered(plan.desired),
-                                                          self.page.newline)), plan)
+        self.write_page(self.render_page(self.page, plan.desired), plan)
+
+    def render_page(self, page: Page, desired: Mapping[str, Any]) -> str:
+        """`page` with the desired table (and a fresh stamp when the rows changed)."""
+        table = render_table(ordered(desired), page.newline)
+        if not self.stamp:
+            return page.with_table(table)
+        rows_changed = parse_rows(page.table) != dict(desired)
+        if page.stamp and not rows_changed:
+            return page.with_table(table)
+        line = f"Last synced from the roster on {self.today}."
+        return page.with_table(table, page.newline + line + page.newline)
 
     @abstractmethod
     def read_page(self) -> str:

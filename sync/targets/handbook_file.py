@@ -11,7 +11,8 @@ from sync.targets.handbook import HandbookTarget
 
 
 class HandbookFile(HandbookTarget):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, stamp: bool = False) -> None:
+        super().__init__(stamp)
         self.path = path
 
     def read_page(self) -> str:

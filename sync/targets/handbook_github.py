@@ -44,7 +44,13 @@ from sync.errors import TargetError
 from sync.plan import Change, TargetPlan
 from sync.retry import DEFAULT_POLICY, Retryable, parse_retry_after, with_retry
 from sync.roster import Roster
-from sync.targets.handbook import LAYOUT_KEY, HandbookTarget, RowState, ordered, splice
+from sync.targets.handbook import (
+    LAYOUT_KEY,
+    STAMP_LINE,
+    HandbookTarget,
+    RowState,
+    cut_page,
+)
 from sync.validate import Clock
 
 log = logging.getLogger(__name__)
@@ -324,7 +330,8 @@ class GithubRepo:
 # -- the target --------------------------------------------------------------------------
 class HandbookGithub(HandbookTarget):
     def __init__(self, repo: str, path: str, branch: str, mode: Mode, token: str,
-                 api_url: str = "https://api.github.com") -> None:
+                 api_url: str = "https://api.github.com", stamp: bool = False) -> None:
+        super().__init__(stamp)
         self.github = GithubRepo(repo, path, branch, token, api_url)
         self.mode = mode
         self.proposal: Proposal | None = None
@@ -372,7 +379,7 @@ class HandbookGithub(HandbookTarget):
             "merges it.")])
 
     def wanted(self, plan: TargetPlan) -> str:
-        return splice(self.base.text, ordered(plan.desired))
+        return self.render_page(cut_page(self.base.text), plan.desired)
 
     def proposes(self, proposal: Proposal, wanted: str) -> bool:
         """Our pull request holds exactly `wanted`, built on the base's current page.
@@ -381,8 +388,8 @@ class HandbookGithub(HandbookTarget):
         after we proposed: the old pull request would then conflict or undo that edit.
         """
         head = self.github.page_if_any(proposal.head_sha, "reading our pull request's page")
-        if head is None or head.text != wanted:
-            return False
+        if head is None or without_stamp(head.text) != without_stamp(wanted):
+            return False  # a stamp dated another day is still the same proposal
         parent = self.github.parent_of(proposal.head_sha)
         if parent is None or parent == self.base.commit_sha:
             return parent is not None
@@ -420,7 +427,7 @@ class HandbookGithub(HandbookTarget):
     def recommit(self, plan: TargetPlan, message: str) -> None:
         """Someone pushed between our read and write: splice into their version, once."""
         fresh = self.github.read_branch(self.github.branch)
-        text = splice(fresh.text, ordered(plan.desired))
+        text = self.render_page(cut_page(fresh.text), plan.desired)
         if text == fresh.text:
             self.report(plan, "The page changed meanwhile and already has the right table.")
             return
@@ -436,6 +443,10 @@ class HandbookGithub(HandbookTarget):
         """The engine reports the plan's notes, so what a write did is added there."""
         log.info("%s", note)
         plan.notes.append(note)
+
+
+def without_stamp(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not STAMP_LINE.match(line))
 
 
 # -- what the commit and the pull request say --------------------------------------------

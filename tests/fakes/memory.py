@@ -46,7 +46,8 @@ class MemorySlack(SlackTarget):
 
 
 class MemoryHandbook(HandbookTarget):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, stamp: bool = False) -> None:
+        super().__init__(stamp)
         self.store = store
 
     def read_page(self) -> str:
