@@ -1,0 +1,67 @@
+"""The calendar contract suite against Google Calendar: google-api-python-client over real
+HTTP to the fake Google server, with a two-event page size so every read pages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sync.config import GoogleCalendar as CalendarSection
+from sync.plan import EventSettings
+from sync.targets import Target
+from sync.targets.calendar_google import OWNER_KEY, GoogleCalendar
+from tests.fakes.google import FakeGoogle, make_service_account, redirect_iam_lookups
+from tests.targets.contract import CalendarContract
+
+CALENDAR_ID = "c_rotations@group.calendar.google.com"
+SETTINGS = EventSettings("Escalation engineer rotation: {engineers}", True)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[FakeGoogle, dict[str, str]]]:
+    with FakeGoogle() as google, redirect_iam_lookups(google):
+        yield google, make_service_account(google)
+
+
+class TestGoogleCalendar(CalendarContract):
+    @pytest.fixture(autouse=True)
+    def _google(self, server: tuple[FakeGoogle, dict[str, str]], tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+        self.google, info = server
+        key = tmp_path / "key.json"
+        key.write_text(json.dumps(info))
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+        self.google.calendar.add_calendar(CALENDAR_ID)
+        self.google.calendar.page_size = 2
+        yield
+        with self.google.lock:
+            self.google.reset_log()
+            self.google.faults.clear()
+            self.google.calendar.calendars.clear()
+            self.google.calendar.page_size = None
+
+    def make_target(self) -> Target:
+        section = CalendarSection(kind="google", calendar_id=CALENDAR_ID,
+                                  impersonate="oncall-bot@example.com",
+                                  calendar_endpoint=f"{self.google.base_url}/calendar/v3/")
+        return GoogleCalendar(SETTINGS, section)
+
+    def writes(self) -> int:
+        return len(self.google.logical_writes())
+
+    def tamper(self, target: Target) -> None:
+        event = next(e for e in self.google.calendar.calendars[CALENDAR_ID].events.values()
+                     if e["summary"].startswith("Escalation engineer rotation: Keegan"))
+        event["summary"] = "Moved by hand: Keegan"
+
+    def add_foreign_event(self) -> None:
+        self.google.calendar.add_foreign_event(CALENDAR_ID, {
+            "summary": "Team offsite", "start": {"date": "2022-09-15"},
+            "end": {"date": "2022-09-16"}})
+
+    def foreign_events(self) -> int:
+        return sum(1 for e in self.google.calendar.events(CALENDAR_ID)
+                   if OWNER_KEY not in (e.get("extendedProperties") or {}).get("private", {}))
