@@ -1,4 +1,4 @@
-"""The command line: `rotation-sync validate|plan|sync|status …` (typer)."""
+"""The command line: `rotation-sync validate|plan|sync|schedule|status …` (typer)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from sync import output
 from sync.config import Config, config_path, load_config
 from sync.engine import TARGET_NAMES, Engine, RunResult
 from sync.errors import RotationSyncError
-from sync.factory import make_source, make_targets
+from sync.factory import make_source
 from sync.fileio import write_atomically
+from sync.logs import LogFormat, setup_logging
 from sync.report import build_report
 from sync.report_html import render_html
-from sync.secrets import RedactingFilter, redact
+from sync.runner import make_engine, run_sync
+from sync.secrets import redact
 from sync.state import StateStore
 from sync.validate import Clock
 
@@ -39,6 +42,9 @@ OnlyOption = Annotated[str | None, typer.Option(
     "--only", help="Comma-separated targets: calendar,slack,handbook.", show_default=False)]
 JsonOption = Annotated[bool, typer.Option(
     "--json", help="One JSON document on stdout; human text goes to stderr.")]
+LogFormatOption = Annotated[LogFormat, typer.Option(
+    "--log-format", help="Log lines on stderr as text, or as one JSON object per line "
+    "for log collectors.")]
 
 
 class Invocation:
@@ -59,8 +65,7 @@ class Invocation:
         return Clock.at(config.tz, config.handoff_time, self.today)
 
     def engine(self, config: Config) -> Engine:
-        return Engine(make_source(config), make_targets(config, self.only), self.clock(config),
-                      StateStore(config.state_dir))
+        return make_engine(config, self.clock(config), self.only)
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)
@@ -72,7 +77,7 @@ class Invocation:
         raise typer.Exit(exit_code)
 
     def fail(self, error: RotationSyncError) -> None:
-        self.console.print(f"[red]Error:[/] {redact(str(error))}", highlight=False)
+        self.console.print(f"[red]Error:[/] {escape(redact(str(error)))}", highlight=False)
         self.emit({"exit_code": error.exit_code, "error": redact(str(error)), "findings": [],
                    "targets": {}}, error.exit_code)
 
@@ -117,8 +122,9 @@ def parse_age(value: str) -> timedelta:
 
 @app.command()
 def validate(config: ConfigOption = None, today: TodayOption = None, only: OnlyOption = None,
-             as_json: JsonOption = False) -> None:
+             as_json: JsonOption = False, log_format: LogFormatOption = "text") -> None:
     """Read and validate the roster, and print the findings."""
+    configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
     try:
         settings = invocation.load()
@@ -130,8 +136,9 @@ def validate(config: ConfigOption = None, today: TodayOption = None, only: OnlyO
 
 @app.command()
 def plan(config: ConfigOption = None, today: TodayOption = None, only: OnlyOption = None,
-         as_json: JsonOption = False) -> None:
+         as_json: JsonOption = False, log_format: LogFormatOption = "text") -> None:
     """Validate, read every target and print the changes a sync would make; writes nothing."""
+    configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
     try:
         result = invocation.engine(invocation.load()).run(apply=False)
@@ -147,47 +154,43 @@ def sync_command(config: ConfigOption = None, today: TodayOption = None,
                      "--dry-run", help="Only show the changes (same as `plan`).")] = False,
                  force_delete: Annotated[bool, typer.Option(
                      "--force-delete", help="Allow a roster that deletes most of what "
-                     "rotation-sync owns.")] = False) -> None:
+                     "rotation-sync owns.")] = False,
+                 log_format: LogFormatOption = "text") -> None:
     """Validate the roster, then make every enabled target agree with it."""
+    configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
     try:
         settings = invocation.load()
         if dry_run:
             result = invocation.engine(settings).run(apply=False, force_delete=force_delete)
         else:
-            result = run_sync(invocation, settings, force_delete)
+            result = run_sync(settings, invocation.clock(settings), invocation.only,
+                              force_delete)
     except RotationSyncError as error:
         invocation.fail(error)
     invocation.finish(result)
 
 
-def run_sync(invocation: Invocation, settings: Config, force_delete: bool) -> RunResult:
-    """A real sync holds the lock and leaves a line in the run history, whatever happens."""
-    store = StateStore(settings.state_dir)
-    with store.lock():
-        started = datetime.now(UTC)
-        try:
-            result = invocation.engine(settings).run(apply=True, force_delete=force_delete)
-        except RotationSyncError as error:
-            store.record(started, "sync", error.exit_code, "error", {}, [],
-                         {"error": redact(str(error))})
-            raise
-        store.record(started, "sync", result.exit_code, outcome_of(result),
-                     {name: len(t.changes) for name, t in result.targets.items()
-                      if t.status == "ok"},
-                     [f.as_json() for f in result.findings],
-                     {name: t.as_json() for name, t in result.targets.items()})
-    return result
+@app.command()
+def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
+             run_now: Annotated[bool, typer.Option(
+                 "--run-now", help="Also sync once right away, then follow the schedule.")]
+             = False) -> None:
+    """Run in the foreground: sync on [schedule] cron and at each handoff, until stopped."""
+    from sync.scheduler import NightlySync
+
+    configure_logging(log_format, logging.INFO)
+    invocation = Invocation(config, None, None, False)
+    try:
+        nightly = NightlySync(invocation.load())
+    except RotationSyncError as error:
+        invocation.fail(error)
+    nightly.run_forever(run_now)
 
 
-def outcome_of(result: RunResult) -> str:
-    if result.roster is None:
-        return "invalid roster"
-    if result.exit_code == 1:
-        return "refused"
-    if result.exit_code == 3:
-        return "target failed"
-    return "ok"
+def configure_logging(log_format: LogFormat, level: int = logging.WARNING) -> None:
+    """Human text shows warnings; JSON, read by a collector, also carries each run's line."""
+    setup_logging(log_format, logging.INFO if log_format == "json" else level)
 
 
 @app.command()
@@ -241,8 +244,5 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
 
 
 def main() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(RedactingFilter())
-    logging.basicConfig(level=logging.WARNING, handlers=[handler],
-                        format="%(levelname)s %(name)s: %(message)s")
+    setup_logging("text", logging.WARNING)
     app(prog_name="rotation-sync")

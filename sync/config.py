@@ -137,7 +137,13 @@ class Notify(Section):
 
 
 class Schedule(Section):
-    cron: str = Field("0 2 * * *", description="When `schedule` syncs, in `timezone`.")
+    cron: str = Field("0 2 * * *", description="When `schedule` syncs, in `timezone` (crontab "
+                      "syntax: minute hour day month weekday); it also syncs at each handoff.")
+
+
+class History(Section):
+    keep_runs: int = Field(500, ge=1, description="How many sync runs the run history keeps; "
+                           "older ones are pruned.")
 
 
 Source = Annotated[CsvSource | SheetsSource, Field(discriminator="kind")]
@@ -158,6 +164,7 @@ class Config(Section):
     handbook: Handbook | None = None
     notify: Notify = Notify()
     schedule: Schedule = Schedule()
+    history: History = History()
 
     @field_validator("timezone")
     @classmethod
@@ -236,6 +243,7 @@ DOC_SECTIONS: list[tuple[str, list[type[Section]]]] = [
     ("handbook", [FileHandbook, GithubHandbook]),
     ("notify", [Notify]),
     ("schedule", [Schedule]),
+    ("history", [History]),
 ]
 
 
@@ -257,7 +265,7 @@ def section_rows(models: list[type[Section]]) -> list[tuple[str, str, str, str]]
     for model in models:
         kind = kind_name(model)
         for key, info in model.model_fields.items():
-            if key in TAGGED_SECTIONS or key in ("notify", "schedule"):
+            if key in TAGGED_SECTIONS or key in ("notify", "schedule", "history"):
                 continue
             kinds_of.setdefault(key, []).append(kind)
             meanings.setdefault(key, {})[kind] = info.description or ""

@@ -62,14 +62,14 @@ def make_target(config: Config, section: object) -> Target:
     if isinstance(section, FileHandbook):
         from sync.targets.handbook_file import HandbookFile
 
-        return HandbookFile(section.path)
+        return HandbookFile(section.path, section.stamp)
     if isinstance(section, GithubHandbook):
         from sync.targets.handbook_github import HandbookGithub
 
         token = secret("GITHUB_TOKEN", "[handbook] kind = \"github\" needs a GitHub token "
                        f"with Contents and Pull requests read/write on {section.repo}.")
         return HandbookGithub(section.repo, section.path, section.branch, section.mode, token,
-                              section.api_url)
+                              section.api_url, section.stamp)
     raise ConfigError(f"{type(section).__name__} is not available yet.")
 
 

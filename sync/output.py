@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sync.engine import RunResult, TargetResult
 from sync.report import Report
+from sync.secrets import redact
 from sync.state import RunRecord
 from sync.validate import Finding
 
@@ -48,10 +50,11 @@ def print_target(console: Console, name: str, target: TargetResult, verb: str) -
         return
     headline = (f"{name}: {len(target.changes)} change(s) {verb}" if target.changes
                 else f"{name}: in sync, nothing to change")
+    error = escape(redact(target.error or ""))  # "[slack] …" is text, not Rich markup
     if target.status == "failed":
-        headline = f"[red]{name}: FAILED[/] - {target.error}"
+        headline = f"[red]{name}: FAILED[/] - {error}"
     elif target.error:
-        headline = f"[yellow]{name}: {target.error}[/]"
+        headline = f"[yellow]{name}: {error}[/]"
     console.print(headline, markup=True, highlight=False)
     for change in target.changes:
         console.print(f"  {SYMBOLS[change.action]} {change.key}: {change.summary}",
@@ -92,12 +95,25 @@ def print_runs(console: Console, runs: list[RunRecord]) -> None:
         console.print("No sync has run yet.")
         return
     table = Table(title="Last runs")
-    for column in ("Started", "Seconds", "Outcome", "Exit", "Changes", "Findings"):
-        table.add_column(column)
+    notices = any(run.notice for run in runs)
+    for column in ("Started", "Seconds", "Outcome", "Exit", "Changes", "Findings",
+                   *(["Notice"] if notices else [])):
+        table.add_column(column, overflow="fold")
     for run in runs:
-        changes = ", ".join(f"{name} {count}" for name, count in run.changes.items()) or "-"
         errors = sum(1 for f in run.findings if f.get("severity") == "error")
         table.add_row(run.started.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                      f"{run.seconds:.1f}", run.outcome, str(run.exit_code), changes,
-                      f"{errors} error(s), {len(run.findings) - errors} warning(s)")
+                      f"{run.seconds:.1f}", run.outcome, str(run.exit_code),
+                      escape(run_changes(run)),
+                      f"{errors} error(s), {len(run.findings) - errors} warning(s)",
+                      *([escape(run.notice or "")] if notices else []))
     console.print(table)
+
+
+def run_changes(run: RunRecord) -> str:
+    """Each target's change count, or `failed`; for a run that ended in an error, the error."""
+    if isinstance(run.targets.get("error"), str):
+        return str(run.targets["error"])
+    shown = [f"{name} {run.changes[name]}" if name in run.changes else f"{name} failed"
+             for name, target in run.targets.items()
+             if name in run.changes or target.get("status") == "failed"]
+    return ", ".join(shown) or "-"

@@ -34,13 +34,15 @@ CREATE TABLE IF NOT EXISTS runs (
     outcome TEXT NOT NULL,
     changes TEXT NOT NULL,
     findings TEXT NOT NULL,
-    targets TEXT NOT NULL
+    targets TEXT NOT NULL,
+    notice TEXT
 );
 CREATE TABLE IF NOT EXISTS memory (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 """
+COLUMNS = "id, started, finished, command, exit_code, outcome, changes, findings, targets, notice"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class RunRecord:
     changes: dict[str, int]
     findings: list[dict[str, Any]]
     targets: dict[str, Any]
+    notice: str | None = None
 
     @property
     def seconds(self) -> float:
@@ -63,7 +66,8 @@ class RunRecord:
         return {"id": self.id, "started": self.started.isoformat(),
                 "finished": self.finished.isoformat(), "seconds": round(self.seconds, 3),
                 "command": self.command, "exit_code": self.exit_code, "outcome": self.outcome,
-                "changes": self.changes, "findings": self.findings, "targets": self.targets}
+                "changes": self.changes, "findings": self.findings, "targets": self.targets,
+                "notice": self.notice}
 
 
 class StateStore:
@@ -76,6 +80,7 @@ class StateStore:
         connection = sqlite3.connect(self.state_dir / DB_NAME, timeout=30)
         try:
             connection.executescript(SCHEMA)
+            migrate(connection)
             with connection:
                 yield connection
         finally:
@@ -96,14 +101,16 @@ class StateStore:
 
     def record(self, started: datetime, command: str, exit_code: int, outcome: str,
                changes: dict[str, int], findings: list[dict[str, Any]],
-               targets: dict[str, Any], keep: int = KEEP_RUNS) -> None:
+               targets: dict[str, Any], keep: int = KEEP_RUNS,
+               notice: str | None = None) -> None:
+        """Add a run and prune the history to the last `keep` runs."""
         finished = datetime.now(UTC)
         with self.connect() as db:
             db.execute(
                 "INSERT INTO runs (started, finished, command, exit_code, outcome, changes,"
-                " findings, targets) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " findings, targets, notice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (started.isoformat(), finished.isoformat(), command, exit_code, outcome,
-                 json.dumps(changes), json.dumps(findings), json.dumps(targets)))
+                 json.dumps(changes), json.dumps(findings), json.dumps(targets), notice))
             db.execute("DELETE FROM runs WHERE id NOT IN "
                        "(SELECT id FROM runs ORDER BY id DESC LIMIT ?)", (keep,))
 
@@ -111,8 +118,7 @@ class StateStore:
         if not (self.state_dir / DB_NAME).exists():
             return []
         with self.connect() as db:
-            rows = db.execute("SELECT id, started, finished, command, exit_code, outcome, "
-                              "changes, findings, targets FROM runs ORDER BY id DESC LIMIT ?",
+            rows = db.execute(f"SELECT {COLUMNS} FROM runs ORDER BY id DESC LIMIT ?",
                               (limit,)).fetchall()
         return [to_record(row) for row in rows]
 
@@ -120,8 +126,7 @@ class StateStore:
         if not (self.state_dir / DB_NAME).exists():
             return None
         with self.connect() as db:
-            row = db.execute("SELECT id, started, finished, command, exit_code, outcome, "
-                             "changes, findings, targets FROM runs WHERE exit_code = 0 "
+            row = db.execute(f"SELECT {COLUMNS} FROM runs WHERE exit_code = 0 "
                              "ORDER BY id DESC LIMIT 1").fetchone()
         return to_record(row) if row else None
 
@@ -152,7 +157,18 @@ def acquire(handle: int, wait_seconds: float, state_dir: Path) -> None:
             time.sleep(0.2)
 
 
+def migrate(db: sqlite3.Connection) -> None:
+    """History written before failure notices existed lacks the `notice` column."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    if "notice" not in columns:
+        try:
+            db.execute("ALTER TABLE runs ADD COLUMN notice TEXT")
+        except sqlite3.OperationalError as error:  # another process migrated it just now
+            if "duplicate column" not in str(error):
+                raise
+
+
 def to_record(row: tuple[Any, ...]) -> RunRecord:
     return RunRecord(row[0], datetime.fromisoformat(row[1]), datetime.fromisoformat(row[2]),
                      row[3], row[4], row[5], json.loads(row[6]), json.loads(row[7]),
-                     json.loads(row[8]))
+                     json.loads(row[8]), row[9])

@@ -1,0 +1,104 @@
+"""One real sync run, the same for `rotation-sync sync` and for `rotation-sync schedule`.
+
+It holds the state directory's lock, so two runs never overlap even across processes; it
+posts a failure notice or the all-clear when the outcome calls for one; it leaves one line
+in the run history and one line in the log, whatever happens.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sync.config import Config
+from sync.engine import Engine, RunResult
+from sync.errors import RotationSyncError
+from sync.factory import make_source, make_targets
+from sync.notify import Messenger, notify_after_run
+from sync.secrets import redact
+from sync.state import StateStore
+from sync.targets import Memory
+from sync.validate import Clock
+
+log = logging.getLogger("sync.run")
+
+
+def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
+                memory: Memory | None = None) -> Engine:
+    return Engine(make_source(config), make_targets(config, only), clock,
+                  memory if memory is not None else StateStore(config.state_dir))
+
+
+def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
+             force_delete: bool = False, messenger: Messenger | None = None,
+             trigger: str = "command line") -> RunResult:
+    """Raises LockBusy (exit 2) when another run holds the lock: that run does the work.
+    `trigger` says in the log line what started the run (the command line, cron, a handoff)."""
+    store = StateStore(config.state_dir)
+    with store.lock():
+        started = datetime.now(UTC)
+        try:
+            result = make_engine(config, clock, only, store).run(apply=True,
+                                                                 force_delete=force_delete)
+        except RotationSyncError as error:
+            store.record(started, "sync", error.exit_code, "error", {}, [],
+                         {"error": redact(str(error))}, keep=config.history.keep_runs)
+            log_error(started, error, trigger)
+            raise
+        notice = notify_after_run(config, result, store, messenger)
+        store.record(started, "sync", result.exit_code, outcome_of(result),
+                     {name: len(t.changes) for name, t in result.targets.items()
+                      if t.status == "ok"},
+                     [f.as_json() for f in result.findings],
+                     {name: t.as_json() for name, t in result.targets.items()},
+                     keep=config.history.keep_runs, notice=notice)
+    log_result(started, result, notice, trigger)
+    return result
+
+
+def outcome_of(result: RunResult) -> str:
+    if result.roster is None:
+        return "invalid roster"
+    if result.exit_code == 1:
+        return "refused"
+    if result.exit_code == 3:
+        return "target failed"
+    return "ok"
+
+
+def log_result(started: datetime, result: RunResult, notice: str | None,
+               trigger: str) -> None:
+    """The one line per run a log collector keeps: outcome, duration, changes, findings."""
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    targets = {name: t.status if t.status != "ok" else len(t.changes)
+               for name, t in result.targets.items()}
+    shown = ", ".join(f"{name} {count_or_status(value)}" for name, value in targets.items())
+    level = logging.INFO if result.exit_code == 0 else logging.ERROR
+    log.log(level, "sync [%s] %s (exit %d) in %.1f s: %s; %d error(s), %d warning(s)%s",
+            trigger, outcome_of(result), result.exit_code, seconds, shown, errors,
+            len(result.findings) - errors, f"; {notice}" if notice else "",
+            extra={"run": run_fields(trigger, outcome_of(result), result.exit_code, seconds,
+                                     targets, errors, len(result.findings) - errors, notice)})
+
+
+def log_error(started: datetime, error: RotationSyncError, trigger: str) -> None:
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    log.error("sync [%s] error (exit %d) in %.1f s: %s", trigger, error.exit_code, seconds,
+              error, extra={"run": run_fields(trigger, "error", error.exit_code, seconds, {},
+                                              0, 0, None)})
+
+
+def count_or_status(value: int | str) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{value} change{'' if value == 1 else 's'}"
+
+
+def run_fields(trigger: str, outcome: str, exit_code: int, seconds: float,
+               targets: dict[str, Any], errors: int, warnings: int,
+               notice: str | None) -> dict[str, Any]:
+    return {"trigger": trigger, "outcome": outcome, "exit_code": exit_code,
+            "seconds": round(seconds, 3),
+            "targets": targets, "errors": errors, "warnings": warnings, "notice": notice}
