@@ -82,7 +82,8 @@ def event_settings(config: Config) -> EventSettings:
 def group_settings(config: Config) -> GroupSettings:
     assert config.slack is not None
     return GroupSettings(config.slack.usergroup, config.slack.empty_policy,
-                         tuple(h.removeprefix("@") for h in config.slack.fallback))
+                         tuple(h.removeprefix("@") for h in config.slack.fallback),
+                         config.slack.notify_changes)
 
 
 def handbook_url(config: Config) -> str | None:

@@ -14,39 +14,19 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Protocol
 
 from sync.config import Config, FileSlack
 from sync.engine import RunResult
+from sync.messages import MESSAGES_FILE, FileMessenger, Messenger, slack_escape
 from sync.secrets import redact, secret
 from sync.targets import Memory
 
 log = logging.getLogger(__name__)
 
 MEMORY_KEY = "notify.posted-problem"
-MESSAGES_FILE = "messages.jsonl"
 MAX_LINES = 15
 TARGET_LABELS = {"calendar": "the calendar", "slack": "the Slack group",
                  "handbook": "the handbook page"}
-
-
-class Messenger(Protocol):
-    def post(self, channel: str, text: str) -> None: ...
-
-
-class FileMessenger:
-    """The local backend: one JSON line per message, beside the Slack group file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def post(self, channel: str, text: str) -> None:
-        line = {"channel": channel, "text": text, "time": datetime.now(UTC).isoformat()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as stream:
-            stream.write(json.dumps(line) + "\n")
 
 
 class SlackMessenger:
@@ -68,11 +48,6 @@ class SlackMessenger:
         api = SlackApi(self.client, self.api_url, self.usergroup, channel)
         api.call("chat.postMessage", never_sent, channel=channel, text=slack_escape(text),
                  unfurl_links=False)
-
-
-def slack_escape(text: str) -> str:
-    """Slack reads <, > and & as markup; a roster cell must not become a mention or link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def notice_channel(config: Config) -> str | None:

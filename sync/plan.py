@@ -186,6 +186,7 @@ class GroupSettings:
     handle: str
     empty_policy: Literal["keep", "disable", "fallback"]
     fallback: tuple[str, ...]
+    notify_changes: bool = False
 
 
 def desired_group(roster: Roster, members: list[Person], actual: GroupState | None,

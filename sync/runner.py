@@ -15,9 +15,11 @@ from sync.config import Config
 from sync.engine import Engine, RunResult
 from sync.errors import RotationSyncError
 from sync.factory import make_source, make_targets
-from sync.notify import Messenger, notify_after_run
+from sync.messages import Messenger
+from sync.notify import notify_after_run
 from sync.secrets import redact
 from sync.state import StateStore
+from sync.status_tab import status_rows
 from sync.targets import Memory
 from sync.validate import Clock
 
@@ -39,14 +41,15 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
     with store.lock():
         started = datetime.now(UTC)
         try:
-            result = make_engine(config, clock, only, store).run(apply=True,
-                                                                 force_delete=force_delete)
+            engine = make_engine(config, clock, only, store)
+            result = engine.run(apply=True, force_delete=force_delete)
         except RotationSyncError as error:
             store.record(started, "sync", error.exit_code, "error", {}, [],
                          {"error": redact(str(error))}, keep=config.history.keep_runs)
             log_error(started, error, trigger)
             raise
         notice = notify_after_run(config, result, store, messenger)
+        write_status_tab(config, engine, result, clock)
         store.record(started, "sync", result.exit_code, outcome_of(result),
                      {name: len(t.changes) for name, t in result.targets.items()
                       if t.status == "ok"},
@@ -55,6 +58,18 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
                      keep=config.history.keep_runs, notice=notice)
     log_result(started, result, notice, trigger)
     return result
+
+
+def write_status_tab(config: Config, engine: Engine, result: RunResult, clock: Clock) -> None:
+    """Managers read the sheet, not logs; a status tab that cannot be written is a warning,
+    never a reason to change the run's outcome."""
+    if not config.source.status_tab:
+        return
+    try:
+        engine.source.write_status(status_rows(result, datetime.now(clock.tz),
+                                               outcome_of(result)))
+    except Exception as error:
+        log.warning("The status tab could not be written: %s", redact(str(error)))
 
 
 def outcome_of(result: RunResult) -> str:

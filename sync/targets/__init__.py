@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any, ClassVar, Protocol
 
 from sync.errors import TargetError
+from sync.notices import notices, snapshot
 from sync.plan import (
     Change,
     EventSettings,
@@ -110,6 +111,53 @@ class SlackTarget(Target):
     def resolvable(self, people: list[Person]) -> tuple[list[Person], list[str]]:
         """Backends that map people to accounts drop (and report) those they cannot find."""
         return people, []
+
+    # -- messages after a sync ------------------------------------------------------------
+    def follow_up(self, plan: TargetPlan, roster: Roster, clock: Clock, memory: Memory,
+                  dry_run: bool) -> list[str]:
+        return (self.announce(roster, clock, memory, dry_run)
+                + self.tell_shift_changes(roster, clock, memory, dry_run))
+
+    def announce(self, roster: Roster, clock: Clock, memory: Memory,
+                 dry_run: bool) -> list[str]:
+        """The handoff message in announce_channel; backends that can post override it."""
+        return []
+
+    def send_direct(self, person: Person, text: str) -> None:
+        """A direct message to one engineer."""
+        raise NotImplementedError
+
+    def tell_shift_changes(self, roster: Roster, clock: Clock, memory: Memory,
+                           dry_run: bool) -> list[str]:
+        """With notify_changes, DM each engineer whose upcoming shift the roster changed.
+
+        The roster as of the last sync is kept in the state store; the first sync only keeps
+        it, so installing the tool messages nobody. Each notice is remembered as soon as it
+        is sent, so a run that fails half-way never sends one twice.
+        """
+        if not self.settings.notify_changes:
+            return []
+        snapshot_key = f"slack.shift-snapshot.{self.settings.handle}"
+        sent_key = f"slack.shift-notices-sent.{self.settings.handle}"
+        before = memory.recall(snapshot_key)
+        if before is None:
+            if not dry_run:
+                memory.remember(snapshot_key, snapshot(roster))
+            return ["first sync of this roster: engineers are messaged about later changes "
+                    "to their shifts (notify_changes)"]
+        pending = notices(before, roster, clock.today)
+        if dry_run:
+            return [f"would message {n.person.name} (@{n.person.github}): {n.text}"
+                    for n in pending]
+        sent = set(memory.recall(sent_key) or [])
+        for notice in pending:
+            if notice.fingerprint not in sent:
+                self.send_direct(notice.person, notice.text)
+                sent.add(notice.fingerprint)
+                memory.remember(sent_key, sorted(sent))
+        memory.remember(snapshot_key, snapshot(roster))
+        memory.remember(sent_key, [])
+        return [f"messaged {n.person.name} (@{n.person.github}): {n.text}" for n in pending]
 
     def check_fallback(self, roster: Roster) -> None:
         unknown = [h for h in self.settings.fallback if h.lower() not in roster.people]

@@ -15,6 +15,7 @@ people by email, and read members' emails), chat:write (the handoff announcement
 from __future__ import annotations
 
 import http.client
+import logging
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from sync.errors import TargetError
+from sync.messages import slack_escape
 from sync.plan import (
     GroupSettings,
     GroupState,
@@ -39,6 +41,7 @@ from sync.roster import Person, Roster, Rotation
 from sync.targets import Memory, SlackTarget
 from sync.validate import Clock
 
+log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 30
 FIRST_RUN_WINDOW = timedelta(days=1)
 TOKEN_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired",
@@ -218,7 +221,9 @@ class Directory:
 
     def mention(self, person: Person) -> str:
         account = self.account(person)
-        return f"<@{account.id}>" if account and not account.problem else escape(person.name)
+        if account and not account.problem:
+            return f"<@{account.id}>"
+        return slack_escape(person.name)
 
     def member(self, user_id: str) -> Member:
         """A group member as the plan shows it: their People row, or their Slack name."""
@@ -340,8 +345,18 @@ class SlackUserGroup(SlackTarget):
             self.api.call("usergroups.disable", usergroup=self.group_id)
 
     # -- the handoff announcement --------------------------------------------------------
-    def follow_up(self, plan: TargetPlan, roster: Roster, clock: Clock, memory: Memory,
-                  dry_run: bool) -> list[str]:
+    def send_direct(self, person: Person, text: str) -> None:
+        """A DM goes to the person's Slack user id (Slack opens the conversation)."""
+        account = self.directory.account(person)
+        if account is None or account.problem:
+            log.warning("%s (@%s) could not be messaged: %s", person.name, person.github,
+                        self.directory.problem(person))
+            return
+        self.api.call("chat.postMessage", never_sent, channel=account.id,
+                      text=slack_escape(text), unfurl_links=False)
+
+    def announce(self, roster: Roster, clock: Clock, memory: Memory,
+                 dry_run: bool) -> list[str]:
         """One message per rotation in announce_channel, remembered in the state store.
 
         First run (nothing remembered yet): the current rotation is announced only if it
@@ -405,11 +420,6 @@ class SlackUserGroup(SlackTarget):
             lines.append("Thank you " + ", ".join(self.directory.mention(p) for p in outgoing)
                          + " for the last rotation!")
         return "\n".join(lines)
-
-
-def escape(text: str) -> str:
-    """Slack reads &, < and > as markup; a name from the roster must stay plain text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def names(roster: Roster, rotation: Rotation) -> str:

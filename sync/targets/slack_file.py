@@ -8,7 +8,9 @@ from typing import Any
 
 from sync.errors import TargetError
 from sync.fileio import read_text, write_atomically
+from sync.messages import MESSAGES_FILE, FileMessenger
 from sync.plan import GroupSettings, GroupState, Member, TargetPlan
+from sync.roster import Person
 from sync.targets import SlackTarget
 
 
@@ -29,6 +31,10 @@ class SlackFile(SlackTarget):
         except (ValueError, KeyError, TypeError) as error:
             raise TargetError(f"The Slack group file {self.path} is not in the expected "
                               f"format ({error}); it was left untouched.") from None
+
+    def send_direct(self, person: Person, text: str) -> None:
+        """Locally, a direct message is a line in messages.jsonl addressed to @handle."""
+        FileMessenger(self.path.parent / MESSAGES_FILE).post(f"@{person.github}", text)
 
     def apply(self, plan: TargetPlan) -> None:
         group = plan.desired[self.settings.handle]
