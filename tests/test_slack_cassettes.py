@@ -36,6 +36,7 @@ from sync.roster import Person, Roster, Rotation
 from sync.targets.slack import SlackFailure, SlackUserGroup
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
 from tests.helpers import make_clock
+from tests.test_slack_target import DictMemory
 
 HANDLE = "rotation-sync-cassettes"
 CHANNEL = "#rotation-sync-cassettes"
@@ -108,17 +109,6 @@ def target(api: Api, policy: str = "keep", token: str | None = None) -> SlackUse
     return SlackUserGroup(token or api.token, settings, api.url, CHANNEL)
 
 
-class Memory:
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def remember(self, key: str, value: Any) -> None:
-        self.values[key] = value
-
-    def recall(self, key: str) -> Any:
-        return self.values.get(key)
-
-
 @pytest.mark.vcr
 def test_read_and_resolve(api: Api) -> None:
     """usergroups.list, users.lookupByEmail (hit and users_not_found), users.info."""
@@ -150,7 +140,7 @@ def test_enable_update_disable(api: Api) -> None:
 @pytest.mark.vcr
 def test_post_message(api: Api) -> None:
     """chat.postMessage: the handoff announcement."""
-    group, memory = target(api), Memory()
+    group, memory = target(api), DictMemory()
     plan = group.plan(roster(), make_clock("2022-09-07"))
     notes = group.follow_up(plan, roster(), make_clock("2022-09-07"), memory, dry_run=False)
 

@@ -28,6 +28,7 @@ ANY_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 TABLE_LINE = re.compile(r"^\s{0,3}\|")
 DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 ROTATION_CELL = re.compile(r"^(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})$")
+PROFILE_LINK = re.compile(r"\[(@[\w-]+)\]\(https://github\.com/[\w-]+\)")
 LAYOUT_KEY = "table"
 STAMP_KEY = "stamp"
 STAMP_LINE = re.compile(r"^[_*]?Last synced from the roster on \d{4}-\d{2}-\d{2}\.?[_*]?\s*$")
@@ -39,7 +40,8 @@ class RowState:
     engineers: str
 
     def describe(self) -> str:
-        return f"row {self.rotation}: {self.engineers}"
+        """'row 2022-08-10 to 2022-09-06: @keegancsmith, TBD' (links shown as their text)."""
+        return f"row {self.rotation}: " + PROFILE_LINK.sub(r"\1", self.engineers)
 
 
 @dataclass(frozen=True)
