@@ -67,6 +67,10 @@ class Invocation:
     def engine(self, config: Config) -> Engine:
         return make_engine(config, self.clock(config), self.only)
 
+    def validate(self, config: Config) -> RunResult:
+        """Only the roster: no target is built, so no secret is needed."""
+        return Engine(make_source(config), {}, self.clock(config)).validate()
+
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)
         self.emit(result.as_json(), result.exit_code)
@@ -128,7 +132,7 @@ def validate(config: ConfigOption = None, today: TodayOption = None, only: OnlyO
     invocation = Invocation(config, today, only, as_json)
     try:
         settings = invocation.load()
-        result = Engine(make_source(settings), {}, invocation.clock(settings)).validate()
+        result = invocation.validate(settings)
     except RotationSyncError as error:
         invocation.fail(error)
     invocation.finish(result)
@@ -228,7 +232,7 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     invocation = Invocation(config, today, None, as_json)
     try:
         settings = invocation.load()
-        result = Engine(make_source(settings), {}, invocation.clock(settings)).validate()
+        result = invocation.validate(settings)
     except RotationSyncError as error:
         invocation.fail(error)
     if result.roster is None:
