@@ -80,7 +80,7 @@ def show(value: Any) -> str:
 def mass_delete(plan: TargetPlan) -> str | None:
     """vdirsyncer's rule: a roster that would wipe most of what we own is likely a mistake."""
     owned, deleting = len(plan.actual), len(plan.deletes())
-    wipes_all = owned > 0 and deleting == owned
+    wipes_all = owned > 0 and not plan.desired  # nothing of ours would be left
     wipes_most = deleting >= 3 and deleting * 2 > owned
     if not (wipes_all or wipes_most):
         return None

@@ -248,3 +248,16 @@ def test_python_dash_m_and_the_example_config(tmp_path: Path) -> None:
     second = subprocess.run(command, capture_output=True, text=True, timeout=60)
     changes = [t["changes"] for t in json.loads(second.stdout)["targets"].values()]
     assert changes == [[], [], []]
+
+
+def test_moving_the_only_rotation_is_not_a_mass_delete(workspace: Workspace) -> None:
+    rows = rotations_rows([("2022-08-10", "2022-09-06", ["keegancsmith", "tbliu98"])])
+    (workspace.folder / "roster" / "rotations.csv").write_text(to_csv(rows))
+    workspace.run("sync", "--today", TODAY)
+    rows = rotations_rows([("2022-08-11", "2022-09-06", ["keegancsmith", "tbliu98"])])
+    (workspace.folder / "roster" / "rotations.csv").write_text(to_csv(rows))
+    code, document = workspace.run_json("sync", "--today", TODAY)
+    assert code == 0
+    changes = document["targets"]["calendar"]["changes"]
+    assert [(c["action"], c["key"]) for c in changes] == [("delete", "2022-08-10"),
+                                                          ("create", "2022-08-11")]
