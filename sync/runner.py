@@ -90,7 +90,8 @@ def log_result(started: datetime, result: RunResult, notice: str | None,
     targets = {name: t.status if t.status != "ok" else len(t.changes)
                for name, t in result.targets.items()}
     shown = ", ".join(f"{name} {count_or_status(value)}" for name, value in targets.items())
-    level = logging.INFO if result.exit_code == 0 else logging.ERROR
+    # an invalid roster is the manager's to fix and already reported; a failed target is news
+    level = logging.ERROR if result.exit_code == 3 else logging.INFO
     log.log(level, "sync [%s] %s (exit %d) in %.1f s: %s; %d error(s), %d warning(s)%s",
             trigger, outcome_of(result), result.exit_code, seconds, shown, errors,
             len(result.findings) - errors, f"; {notice}" if notice else "",

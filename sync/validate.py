@@ -196,7 +196,9 @@ def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]
     rotations = parse_rotations(rotations_table, people, findings)
     check_sequence(rotations, raw.rotations.name, findings)
     check_rotations(rotations, people, clock, raw.rotations.name, rotations_table, findings)
-    ordered = sorted(findings.items, key=lambda f: (f.tab != raw.rotations.name, f.row or 0))
+    ordered = sorted(findings.items, key=lambda f: (f.severity != "error",
+                                                    f.tab != raw.rotations.name,
+                                                    f.row is None, f.row or 0))
     if findings.has_errors:
         return None, ordered
     return Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)), people=people), \
