@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from sync import output
 from sync.config import Config, config_path, load_config
-from sync.engine import TARGET_NAMES, Engine, RunResult
+from sync.engine import TARGET_NAMES, Engine, RunResult, skipped_targets
 from sync.errors import RotationSyncError
 from sync.factory import make_source
 from sync.fileio import write_atomically
@@ -83,7 +83,9 @@ class Invocation:
     def fail(self, error: RotationSyncError) -> None:
         self.console.print(f"[red]Error:[/] {escape(redact(str(error)))}", highlight=False)
         self.emit({"exit_code": error.exit_code, "error": redact(str(error)), "findings": [],
-                   "targets": {}}, error.exit_code)
+                   "targets": {name: result.as_json()
+                               for name, result in skipped_targets().items()}},
+                  error.exit_code)
 
 
 def make_console(stderr: bool) -> Console:

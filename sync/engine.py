@@ -66,13 +66,13 @@ class Engine:
 
     def validate(self) -> RunResult:
         roster, findings = validate(self.source.read(), self.clock)
-        return RunResult("validate", findings, {}, 1 if roster is None else 0, roster)
+        return RunResult("validate", findings, skipped_targets(), 1 if roster is None else 0,
+                         roster)
 
     def run(self, apply: bool, force_delete: bool = False) -> RunResult:
         """`apply=False` is `plan`: it reads every target and writes nothing."""
         result = self.validate()
         result.command = "sync" if apply else "plan"
-        result.targets = {name: TargetResult("skipped") for name in TARGET_NAMES}
         if result.roster is None:
             return result
         plans = self.plan_all(result.roster, result.targets)
@@ -139,6 +139,11 @@ class Engine:
                 results[name].changes = plan.changes
                 continue
             results[name].notes.extend(notes)
+
+
+def skipped_targets() -> dict[str, TargetResult]:
+    """Every target appears in the output; one not run (yet) is `skipped`."""
+    return {name: TargetResult("skipped") for name in TARGET_NAMES}
 
 
 def failure(name: str, stage: str, error: Exception) -> TargetResult:

@@ -32,6 +32,9 @@ def test_json_shape(workspace: Workspace) -> None:
     finding = document["findings"][0]
     assert set(finding) >= {"severity", "code", "tab", "row", "column", "message"}
     assert set(document["targets"]) == {"calendar", "slack", "handbook"}
+    _, validated = workspace.run_json("validate", "--today", TODAY)
+    assert validated["targets"]["calendar"] == {"status": "skipped", "error": None,
+                                                "changes": [], "notes": []}
     calendar = document["targets"]["calendar"]
     assert calendar["status"] == "ok" and calendar["error"] is None
     assert calendar["changes"][0] == {"action": "create", "key": "2022-08-10",
