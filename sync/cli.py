@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sync import output
+from sync.clock import Clock
 from sync.config import Config, config_path, load_config
 from sync.engine import TARGET_NAMES, Engine, RunResult, skipped_targets
 from sync.errors import RotationSyncError
@@ -26,7 +27,6 @@ from sync.report_html import render_html
 from sync.runner import make_engine, run_sync
 from sync.secrets import redact
 from sync.state import StateStore
-from sync.validate import Clock
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Keep the on-call rotation consistent in the calendar, the Slack "

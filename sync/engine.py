@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sync.clock import Clock
 from sync.errors import RotationSyncError
+from sync.findings import Finding
 from sync.plan import Change, TargetPlan, mass_delete
 from sync.roster import Roster
 from sync.sources import RosterSource
 from sync.targets import Memory, Target
-from sync.validate import Clock, Finding, validate
+from sync.validate import validate
 
 log = logging.getLogger(__name__)
 

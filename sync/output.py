@@ -7,10 +7,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from sync.engine import RunResult, TargetResult
+from sync.findings import Finding
 from sync.report import Report
 from sync.secrets import redact
 from sync.state import RunRecord
-from sync.validate import Finding
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 

@@ -11,6 +11,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from sync.clock import Clock
 from sync.config import Config
 from sync.engine import Engine, RunResult
 from sync.errors import RotationSyncError
@@ -21,7 +22,6 @@ from sync.secrets import redact
 from sync.state import StateStore
 from sync.status_tab import status_rows
 from sync.targets import Memory
-from sync.validate import Clock
 
 log = logging.getLogger("sync.run")
 

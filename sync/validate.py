@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sync.clock import Clock, format_offset, utc_offset
+from sync.findings import Finding, Findings
 from sync.roster import Person, Roster, Rotation
 from sync.sources import Cell, RawRoster, RawTab
-
-Severity = Literal["error", "warning"]
 
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 EMAIL = re.compile(r"^[^@\s,;<>|]+@[^@\s,;<>|]+\.[^@\s,;<>|]+$")
@@ -34,98 +34,8 @@ TEAM_SIZE = 3
 TBD_HORIZON = timedelta(days=14)
 NARROW_SPREAD = timedelta(hours=3)
 
-# Every finding's stable code, for `--json` consumers and the README.
-FINDING_CODES: dict[str, tuple[Severity, str]] = {
-    "missing-header": ("error", "a required column is missing from a tab's header row"),
-    "missing-date": ("error", "a rotation's Start or End is empty"),
-    "bad-date": ("error", "a date that is not YYYY-MM-DD text or a real date cell"),
-    "end-before-start": ("error", "End is before Start"),
-    "overlap": ("error", "two rotations share days"),
-    "invalid-handle": ("error", "not a valid GitHub login"),
-    "unknown-handle": ("error", "a handle absent from the People tab"),
-    "duplicate-engineer": ("error", "the same engineer twice in one rotation"),
-    "duplicate-person": ("error", "the same GitHub handle on two People rows"),
-    "missing-value": ("error", "a People row without a Name"),
-    "bad-email": ("error", "an Email that is not one email address"),
-    "unknown-timezone": ("error", "a Timezone that is not an IANA name"),
-    "bad-slack-id": ("error", "a Slack ID that is not a member ID"),
-    "sheet-error": ("error", "a cell showing a spreadsheet error (#REF!, #N/A, …)"),
-    "unsafe-text": ("error", "|, a line break in a handle, HTML or Markdown markup"),
-    "empty-roster": ("error", "the Rotations tab has no rotation at all"),
-    "mass-delete": ("error", "the sync would delete most of what rotation-sync owns "
-                             "(override: --force-delete)"),
-    "rotation-length": ("warning", "shorter than 4 or longer than 10 weeks"),
-    "engineer-count": ("warning", "not 3 engineer slots (TBD slots count)"),
-    "unfilled-soon": ("warning", "TBD slots in a rotation that starts within 14 days "
-                                 "(or is running)"),
-    "gap": ("warning", "days between consecutive rotations with nobody on rotation"),
-    "timezone-coverage": ("warning", "all engineers' UTC offsets within 3 hours"),
-    "no-current-rotation": ("warning", "no rotation contains today"),
-}
-
 ROTATION_HEADERS = ("start", "end")
 PEOPLE_HEADERS = ("github", "name", "email", "timezone")
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: Severity
-    code: str
-    tab: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Findings:
-    """Collects findings and phrases them as '<tab> row <n>: <text>'."""
-
-    items: list[Finding] = field(default_factory=list)
-
-    def add(self, severity: Severity, code: str, tab: str, row: int | None,
-            column: str | None, text: str) -> None:
-        assert FINDING_CODES[code][0] == severity, code
-        where = f"{tab} row {row}" if row is not None else tab
-        self.items.append(Finding(severity, code, tab, row, column, f"{where}: {text}"))
-
-    def error(self, code: str, tab: str, row: int | None, column: str | None, text: str) -> None:
-        self.add("error", code, tab, row, column, text)
-
-    def warning(self, code: str, tab: str, row: int | None, column: str | None,
-                text: str) -> None:
-        self.add("warning", code, tab, row, column, text)
-
-    @property
-    def has_errors(self) -> bool:
-        return any(item.severity == "error" for item in self.items)
-
-
-@dataclass(frozen=True)
-class Clock:
-    """When the run happens: "now" in the roster's timezone and its handoff time."""
-
-    now: datetime
-    handoff: time
-
-    @property
-    def tz(self) -> ZoneInfo:
-        assert isinstance(self.now.tzinfo, ZoneInfo)
-        return self.now.tzinfo
-
-    @property
-    def today(self) -> date:
-        return self.now.date()
-
-    @classmethod
-    def at(cls, tz: ZoneInfo, handoff: time, today: date | None = None) -> Clock:
-        """`--today D` means day D just after its handoff time; otherwise the real now."""
-        if today is None:
-            return cls(datetime.now(tz), handoff)
-        return cls(datetime.combine(today, handoff, tz), handoff)
 
 
 # -- tabs and cells ----------------------------------------------------------------------
@@ -494,14 +404,3 @@ def check_coverage(rotation: Rotation, people: dict[str, Person], clock: Clock, 
         findings.warning("timezone-coverage", tab, rotation.row, column,
                          f"all engineers of {rotation.label} are {spread}; broad timezone "
                          "coverage is preferred.")
-
-
-def utc_offset(timezone: str, moment: datetime) -> timedelta:
-    return moment.astimezone(ZoneInfo(timezone)).utcoffset() or timedelta(0)
-
-
-def format_offset(offset: timedelta) -> str:
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")

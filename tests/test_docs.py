@@ -10,7 +10,7 @@ import pytest
 
 from sync.cli import app
 from sync.config import config_reference
-from sync.validate import FINDING_CODES
+from sync.findings import FINDING_CODES
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from sync.clock import Clock
 from sync.engine import Engine
 from sync.plan import EventSettings, GroupSettings, diff
 from sync.roster import Roster, Rotation
@@ -19,7 +20,6 @@ from sync.sources import RawRoster, RawTab
 from sync.targets import Target
 from sync.targets.calendar_ics import IcsCalendar
 from sync.targets.slack_file import SlackFile
-from sync.validate import Clock
 from tests.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
 from tests.helpers import PEOPLE, make_clock, people, people_rows
 

@@ -20,6 +20,7 @@ import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from sync.clock import Clock
 from sync.config import load_config
 from sync.engine import RunResult
 from sync.errors import ConfigError, LockBusy
@@ -36,7 +37,6 @@ from sync.scheduler import (
     next_fire_times,
 )
 from sync.state import StateStore
-from sync.validate import Clock
 from tests.conftest import Workspace
 from tests.helpers import rotations_rows, to_csv
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import sync.retry
+from sync.clock import Clock
 from sync.config import parse_config
 from sync.engine import Engine, RunResult
 from sync.errors import ConfigError, TargetError
@@ -23,7 +24,6 @@ from sync.roster import Roster
 from sync.sources.csv import CsvSource
 from sync.targets.calendar_ics import IcsCalendar
 from sync.targets.slack import SlackUserGroup
-from sync.validate import Clock
 from tests.conftest import Workspace, make_workspace
 from tests.fakes.base import Request
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack, User

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, ClassVar, Protocol
 
+from sync.clock import Clock
 from sync.errors import TargetError
 from sync.notices import notices, snapshot
 from sync.plan import (
@@ -27,7 +28,6 @@ from sync.plan import (
     todays_engineers,
 )
 from sync.roster import Person, Roster
-from sync.validate import Clock
 
 
 class Memory(Protocol):

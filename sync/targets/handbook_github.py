@@ -40,6 +40,7 @@ from typing import Any, Literal, TypeVar
 import requests
 from github import Auth, Github, GithubException, InputGitTreeElement
 
+from sync.clock import Clock
 from sync.errors import TargetError
 from sync.plan import Change, TargetPlan
 from sync.retry import DEFAULT_POLICY, Retryable, parse_retry_after, with_retry
@@ -51,7 +52,6 @@ from sync.targets.handbook import (
     RowState,
     cut_page,
 )
-from sync.validate import Clock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

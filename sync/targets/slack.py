@@ -26,6 +26,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from sync.clock import Clock
 from sync.errors import TargetError
 from sync.messages import slack_escape
 from sync.plan import (
@@ -39,7 +40,6 @@ from sync.plan import (
 from sync.retry import Retryable, parse_retry_after, with_retry
 from sync.roster import Person, Roster, Rotation
 from sync.targets import Memory, SlackTarget
-from sync.validate import Clock
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 30
