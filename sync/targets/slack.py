@@ -60,13 +60,13 @@ ADVICE = {
                          "or put an admin's user token (xoxp-) in SLACK_BOT_TOKEN.",
     "no_such_subteam": "the user group @{handle} no longer exists in this workspace; "
                        "create it in Slack (rotation-sync never creates groups).",
-    "channel_not_found": "the announce_channel {channel} does not exist or the Slack app "
-                         "cannot see it; fix [slack] announce_channel, or invite the app to "
-                         "the channel if it is private.",
+    "channel_not_found": "the channel {channel} does not exist or the Slack app cannot see "
+                         "it; fix [slack] announce_channel (or [notify] channel), or invite "
+                         "the app to the channel if it is private.",
     "not_in_channel": "the Slack app is not a member of {channel}; invite it to the channel "
                       "or add the chat:write.public scope to the app.",
-    "is_archived": "the announce_channel {channel} is archived; unarchive it or change "
-                   "[slack] announce_channel.",
+    "is_archived": "the channel {channel} is archived; unarchive it or change "
+                   "[slack] announce_channel (or [notify] channel).",
 }
 
 
