@@ -73,12 +73,7 @@ def google(server: FakeGoogle, sa_info: dict[str, str], tmp_path: Path,
     use_key(sa_info, tmp_path, monkeypatch)
     server.calendar.add_calendar(CALENDAR_ID)
     yield server
-    with server.lock:
-        server.reset_log()
-        server.faults.clear()
-        server.predicate_faults.clear()
-        server.calendar.calendars.clear()
-        server.calendar.page_size = None
+    server.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -56,13 +56,7 @@ def server() -> Iterator[FakeGoogle]:
 def google(server: FakeGoogle) -> Iterator[FakeGoogle]:
     """The module's server, with clean stores and log for each test (keys stay registered)."""
     yield server
-    with server.lock:
-        server.reset_log()
-        server.faults.clear()
-        server.predicate_faults.clear()
-        server.sheets.spreadsheets.clear()
-        server.calendar.calendars.clear()
-        server.calendar.page_size = None
+    server.reset()
 
 
 @pytest.fixture(scope="module")

@@ -60,11 +60,7 @@ def google(server: FakeGoogle, sa_info: dict[str, str], tmp_path: Path,
     key.write_text(json.dumps(sa_info))
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
     yield server
-    with server.lock:
-        server.reset_log()
-        server.faults.clear()
-        server.predicate_faults.clear()
-        server.sheets.spreadsheets.clear()
+    server.reset()
 
 
 def rotation_cells() -> list[list[Any]]:

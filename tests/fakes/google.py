@@ -52,7 +52,8 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 from googleapiclient.discovery import Resource, build
 from googleapiclient.http import BatchHttpRequest
-from requests.adapters import HTTPAdapter
+
+from sync.sources.sheets import Redirect
 
 from .base import DROP, FakeServer, Request, Response
 
@@ -1330,6 +1331,16 @@ class FakeGoogle(FakeServer):
             super().reset_log()
             self.inner_requests.clear()
 
+    def reset(self) -> None:
+        """Between the tests that share one server: no log, faults or data (keys stay)."""
+        with self.lock:
+            self.reset_log()
+            self.faults.clear()
+            self.predicate_faults.clear()
+            self.sheets.spreadsheets.clear()
+            self.calendar.calendars.clear()
+            self.calendar.page_size = None
+
     def not_found(self, request: Request) -> Response:
         return google_error(404, message=f"fake google: no route for {request.method} "
                                          f"{request.path}")
@@ -1614,20 +1625,6 @@ def _http_message(response: Response) -> bytes:
 # Pointing the real clients at the fake
 # ======================================================================================
 
-class SheetsRedirect(HTTPAdapter):
-    """Rewrites https://sheets.googleapis.com to the fake (gspread has no base-URL option)."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__()
-        self.base_url = base_url
-
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
-             ) -> requests.Response:
-        if request.url:
-            request.url = request.url.replace(SHEETS_ORIGIN, self.base_url, 1)
-        return super().send(request, *args, **kwargs)
-
-
 def fake_credentials(info: Mapping[str, str], scopes: Iterable[str], *,
                      subject: str | None = None) -> service_account.Credentials:
     """Service-account credentials for the fake that never call out to real Google.
@@ -1676,7 +1673,7 @@ def gspread_client(server: FakeServer, credentials: Credentials | None = None,
     """
     session: requests.Session = (AuthorizedSession(credentials) if credentials is not None
                                  else requests.Session())
-    session.mount(SHEETS_ORIGIN, SheetsRedirect(server.base_url))
+    session.mount(SHEETS_ORIGIN, Redirect(server.base_url))
     client = gspread.Client(auth=credentials, session=session,  # type: ignore[arg-type]
                             http_client=http_client)
     client.set_timeout(10)
