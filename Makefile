@@ -1,30 +1,64 @@
 # rotation-sync: `make run` syncs the sample roster on local backends; `make test` checks it all.
+# Every install comes from uv.lock (exact versions and hashes); a stale lock fails the install.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config/example.toml
+PREFIX ?= /opt/rotation-sync
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+# Use this machine's Python; interpreter downloads are not reachable from every machine.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+SYNC := $(UV) sync --locked --quiet --python $(PYTHON)
 
-.PHONY: run test lint typecheck unit bench clean docs browser
+.PHONY: run test test-latest lint typecheck unit bench clean docs browser lock lock-upgrade \
+	runtime test-env install
 
-$(BIN)/rotation-sync: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+# uv itself comes from the package index, into a folder of its own (uv sync manages .venv).
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
-run: $(BIN)/rotation-sync
+# Runtime dependencies only; --inexact keeps the test group when `make test` installed it.
+runtime: $(UV)
+	$(SYNC) --inexact
+
+test-env: $(UV)
+	$(SYNC) --group test
+
+run: runtime
 	$(BIN)/rotation-sync sync -c $(CONFIG)
 
-lint: $(BIN)/rotation-sync
+lint: test-env
 	$(BIN)/ruff check sync tests benchmarks
 
-typecheck: $(BIN)/rotation-sync
+typecheck: test-env
 	$(BIN)/mypy sync
 
-unit: $(BIN)/rotation-sync
+unit: test-env
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
 test: lint typecheck browser unit
+
+# The suite against the newest versions pyproject.toml allows (not CI): a library release
+# that breaks us shows up here before it reaches users. Uses its own venv; uv.lock is untouched.
+test-latest: $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-latest
+	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade -e . --group test
+	.venv-latest/bin/pytest -n 2 -p no:cacheprovider
+
+# After editing pyproject.toml: re-resolve what changed. lock-upgrade: everything to newest.
+lock: $(UV)
+	$(UV) lock
+
+lock-upgrade: $(UV)
+	$(UV) lock --upgrade
+
+# A runtime-only install for deployment: `make install PREFIX=/opt/rotation-sync`.
+install: $(UV)
+	UV_PROJECT_ENVIRONMENT=$(PREFIX) $(UV) sync --locked --no-editable --python $(PYTHON)
 
 # The HTML report is checked by rendering it in headless Chromium; install it where we can.
 browser:
@@ -32,13 +66,13 @@ browser:
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
 	  echo "Chromium is not installed: the HTML report rendering test will be skipped."
 
-bench: $(BIN)/rotation-sync
+bench: test-env
 	$(BIN)/python benchmarks/bench_sync.py
 
 clean:
-	rm -rf $(VENV) config/out config/state .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .venv-latest config/out config/state .mypy_cache .ruff_cache .pytest_cache
 
-docs: $(BIN)/rotation-sync
+docs: runtime
 	$(BIN)/python -c "import re, pathlib; from sync.config import config_reference as ref; \
 	p = pathlib.Path('README.md'); t = p.read_text(); \
 	b, e = '<!-- config-reference:begin -->\n', '<!-- config-reference:end -->'; \
