@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +47,6 @@ from sync.validate import validate  # noqa: E402
 from tests.fakes.google import (  # noqa: E402
     FakeGoogle,
     make_service_account,
-    redirect_iam_lookups,
 )
 
 SIZES = (10, 100, 1_000, 5_000)
@@ -131,7 +129,7 @@ def request_counts(google: FakeGoogle) -> dict[str, int]:
                 google.calls("GET", r"^/calendar/v3/calendars/[^/]+/events$")),
             "batches": count(r"^/batch/calendar/v3$"),
             "batched_calls": len(google.inner_requests),
-            "auth": count(r"^/token$") + count(r"/allowedLocations$"),  # grants, IAM lookup
+            "auth": count(r"^/token$"),  # token grants
             "writes": len(google.logical_writes())}
 
 
@@ -276,8 +274,7 @@ def main() -> None:
     sizes = [int(size) for size in parser.parse_args().sizes.split(",")]
     fake = Fake()
     try:
-        with tempfile.TemporaryDirectory() as folder, \
-                redirect_iam_lookups(SimpleNamespace(base_url=fake.base_url)):  # type: ignore[arg-type]
+        with tempfile.TemporaryDirectory() as folder:
             key = Path(folder) / "key.json"
             key.write_text(json.dumps(fake.info))
             os.environ["GOOGLE_APPLICATION_CREDENTIALS"] = str(key)

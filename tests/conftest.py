@@ -12,14 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 import sync.retry
 from sync.cli import app
 from tests.helpers import write_roster
 
+# No example may fail for being slow: a loaded 2-core machine is not a bug.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
+
 ROOT = Path(__file__).parent.parent
-SAMPLE_PAGE = ROOT / "config" / "handbook" / "escalation-engineer-rotation.md"
+SAMPLE_PAGE = ROOT / "tests" / "data" / "escalation-engineer-rotation.md"
 
 LOCAL_CONFIG = """
 timezone = "America/Los_Angeles"
@@ -57,7 +62,9 @@ def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
     monkeypatch.setattr(sync.retry, "sleep", lambda seconds: None)
     for name in ("SLACK_BOT_TOKEN", "GITHUB_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS",
-                 "ROTATION_SYNC_CONFIG"):
+                 "ROTATION_SYNC_CONFIG",
+                 # google-auth's regional-access-boundary lookup: off, as in production
+                 "GOOGLE_SDK_EXPERIMENTAL_PYTHON_REGIONAL_ACCESS_BOUNDARY_LOOKUP_ENABLED"):
         monkeypatch.delenv(name, raising=False)
     yield
     time.tzset()

@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo
 from sync.clock import Clock
 from sync.roster import Person, Roster, Rotation
 
+# Tests wait for events (a log line, a file, a lock holder); this is only the safety net
+# for a wait that never ends, generous enough for a loaded 2-core machine.
+CEILING = 120.0
+
 TZ = "America/Los_Angeles"
 HANDOFF = time(9, 0)
 

@@ -46,7 +46,6 @@ from tests.fakes.google import (
     FakeGoogle,
     fake_credentials,
     make_service_account,
-    redirect_iam_lookups,
 )
 from tests.helpers import make_clock, make_roster
 from tests.targets.contract import ROSTER_A, ROSTER_B, sync
@@ -84,8 +83,8 @@ def scrub(text: str) -> str:
 
 
 def before_record_request(request: Any) -> Any:
-    """Leave token exchanges and google-auth's IAM lookups out; scrub ids."""
-    if request.path.endswith("/token") or "allowedLocations" in request.path:
+    """Leave token exchanges out; scrub ids."""
+    if request.path.endswith("/token"):
         return None
     request.uri = scrub(request.uri)
     if isinstance(request.body, bytes):
@@ -135,7 +134,7 @@ def api(record_mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
         yield Api(REPLAY_ENDPOINT, os.environ["CALENDAR_CASSETTE_ID"], user,
                   fake_credentials(info, [CALENDAR_EVENTS_SCOPE], subject=user))
     else:
-        with FakeGoogle() as google, redirect_iam_lookups(google):
+        with FakeGoogle() as google:
             info = make_service_account(google)
             (tmp_path / "key.json").write_text(json.dumps(info))
             monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "key.json"))

@@ -41,7 +41,6 @@ from tests.fakes.google import (
     calendar_rate_limited,
     google_error,
     make_service_account,
-    redirect_iam_lookups,
 )
 from tests.helpers import PEOPLE, make_clock, make_roster, rotations_rows, to_csv
 from tests.targets.contract import ROSTER_A, ROSTER_B, sync
@@ -57,7 +56,7 @@ NAMESPACE = "rotation-sync"
 # -- fixtures and helpers ------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server() -> Iterator[FakeGoogle]:
-    with FakeGoogle() as google, redirect_iam_lookups(google):
+    with FakeGoogle() as google:
         yield google
 
 
@@ -117,11 +116,6 @@ def list_requests(google: FakeGoogle) -> list[Request]:
 
 def inner(google: FakeGoogle, method: str | None = None) -> list[Request]:
     return [r for r in google.inner_requests if method is None or r.method == method]
-
-
-def api_calls(google: FakeGoogle) -> list[Request]:
-    """Every request but google-auth's background IAM lookups (which can land late)."""
-    return [r for r in google.calls() if not r.path.endswith("/allowedLocations")]
 
 
 def batches(google: FakeGoogle) -> list[Request]:
@@ -422,7 +416,7 @@ def test_attendees_without_delegation_is_a_config_error(google: FakeGoogle) -> N
     message = str(refused.value)
     assert "set [calendar] impersonate to a Workspace user" in message
     assert "set attendees = false" in message
-    assert api_calls(google) == [], "refused before any request"
+    assert google.calls() == [], "refused before any request"
 
 
 def test_a_plain_service_account_can_sync_without_attendees(google: FakeGoogle) -> None:
@@ -542,5 +536,5 @@ def test_cli_attendees_without_impersonation_exits_2_before_any_write(
     code, document = workspace.run_json("sync", "--today", DAY)
     assert code == 2
     assert "attendees = false" in document["error"]
-    assert api_calls(google) == []
+    assert google.calls() == []
     assert not (tmp_path / "out" / "slack-usergroup.json").exists()

@@ -13,7 +13,7 @@ import pytest
 
 from sync.state import StateStore
 from tests.conftest import Workspace, make_workspace
-from tests.helpers import rotations_rows, to_csv
+from tests.helpers import CEILING, rotations_rows, to_csv
 
 TODAY = "2022-09-10"
 
@@ -228,7 +228,7 @@ def test_a_second_run_exits_2_while_the_first_holds_the_lock(workspace: Workspac
     try:
         result = subprocess.run([sys.executable, "-m", "sync", "sync", "-c",
                                  str(workspace.config)], capture_output=True, text=True,
-                                timeout=60)
+                                timeout=CEILING)
     finally:
         release.set()
         thread.join()
@@ -245,10 +245,14 @@ def test_python_dash_m_and_the_example_config(tmp_path: Path) -> None:
                     ignore=shutil.ignore_patterns("out", "state", "*.sqlite"))
     command = [sys.executable, "-m", "sync", "sync", "-c", str(tmp_path / "config" /
                                                                 "example.toml"), "--json"]
-    first = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    first = subprocess.run(command, capture_output=True, text=True, timeout=CEILING)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["targets"]["slack"]["changes"]
-    second = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    # the tracked page already holds the sample roster's table: `make run` leaves git clean
+    assert json.loads(first.stdout)["targets"]["handbook"]["changes"] == []
+    page = "handbook/escalation-engineer-rotation.md"
+    assert (tmp_path / "config" / page).read_bytes() == (root / page).read_bytes()
+    second = subprocess.run(command, capture_output=True, text=True, timeout=CEILING)
     changes = [t["changes"] for t in json.loads(second.stdout)["targets"].values()]
     assert changes == [[], [], []]
 

@@ -16,6 +16,7 @@ from github.GithubException import (
 from github.Repository import Repository
 
 from tests.fakes.github import FakeGitHub, blob_sha
+from tests.helpers import CEILING
 
 REPO = "acme/handbook"
 PAGE = "docs/oncall.md"
@@ -56,7 +57,7 @@ def test_get_contents_round_trips_crlf_and_non_ascii(server: FakeGitHub, repo: R
     assert page.url.startswith(server.base_url)
     assert page.html_url == f"https://github.com/{REPO}/blob/main/{PAGE}"
 
-    raw = requests.get(f"{server.base_url}/repos/{REPO}/contents/{PAGE}", timeout=5,
+    raw = requests.get(f"{server.base_url}/repos/{REPO}/contents/{PAGE}", timeout=CEILING,
                        headers={"Authorization": "Bearer tok-write"}).json()
     lines = raw["content"].split("\n")
     assert raw["encoding"] == "base64" and raw["content"].endswith("\n")
@@ -77,7 +78,7 @@ def test_update_file_needs_the_current_sha(server: FakeGitHub, repo: Repository)
     assert stale.value.status == 409
     assert stale.value.data["message"] == f"{PAGE} does not match {page.sha}"
 
-    missing = requests.put(f"{server.base_url}/repos/{REPO}/contents/{PAGE}", timeout=5,
+    missing = requests.put(f"{server.base_url}/repos/{REPO}/contents/{PAGE}", timeout=CEILING,
                            headers={"Authorization": "token tok-write"},
                            json={"message": "m", "content": base64.b64encode(b"x").decode()})
     assert missing.status_code == 422
@@ -198,7 +199,7 @@ def test_rate_limit_faults(server: FakeGitHub, repo: Repository):
     assert repo.get_contents(PAGE)  # only one request was refused
 
     server.primary_rate_limit(r"/pulls", status=429)
-    answer = requests.get(f"{server.base_url}/repos/{REPO}/pulls", timeout=5,
+    answer = requests.get(f"{server.base_url}/repos/{REPO}/pulls", timeout=CEILING,
                           headers={"Authorization": "token tok-write"})
     assert answer.status_code == 429
     assert answer.headers["x-ratelimit-remaining"] == "0"
@@ -217,7 +218,7 @@ def test_git_data_api_builds_a_commit_on_no_branch(server: FakeGitHub, repo: Rep
     assert server.file_content(REPO, "README.md", commit.sha) == b"hello\n", "base_tree kept"
     assert [p.sha for p in commit.parents] == [base.sha]
 
-    bad = requests.post(f"{server.base_url}/repos/{REPO}/git/trees", timeout=5,
+    bad = requests.post(f"{server.base_url}/repos/{REPO}/git/trees", timeout=CEILING,
                         headers={"Authorization": "token tok-write"},
                         json={"base_tree": base.sha, "tree": [{"path": "x", "mode": "100644",
                                                                "type": "blob", "content": "x"}]})

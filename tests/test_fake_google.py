@@ -5,7 +5,8 @@ These tests pin the fake's wire behaviour so the sync tests built on it can trus
 
 from __future__ import annotations
 
-import time
+import socket
+import threading
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -31,8 +32,8 @@ from tests.fakes.google import (
     google_error,
     gspread_client,
     make_service_account,
-    redirect_iam_lookups,
 )
+from tests.helpers import CEILING
 
 SHEET_ID = "1RosterSheetId"
 CALENDAR_ID = "oncall@group.calendar.google.com"
@@ -89,16 +90,49 @@ def test_service_account_gets_distinct_tokens_with_scopes_and_subject(google, sa
     assert len(google.calls("POST", r"^/token$")) == 2
 
 
-def test_iam_boundary_lookup_can_be_kept_on_loopback(google, sa_info):
-    with redirect_iam_lookups(google):
-        creds = service_account.Credentials.from_service_account_info(
-            sa_info, scopes=[SHEETS_SCOPE])
-        creds.refresh(AuthRequest())
-        creds.before_request(AuthRequest(), "GET", "https://sheets.googleapis.com/v4/x", {})
-        deadline = time.monotonic() + 5
-        while not google.calls("GET", "/allowedLocations$") and time.monotonic() < deadline:
-            time.sleep(0.01)
-    assert google.calls("GET", "/allowedLocations$")
+BOUNDARY_SWITCH = "GOOGLE_SDK_EXPERIMENTAL_PYTHON_REGIONAL_ACCESS_BOUNDARY_LOOKUP_ENABLED"
+
+
+@pytest.fixture
+def outside_lookups(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], threading.Event]:
+    """Record (and refuse) every name lookup that is not the loopback, from any thread."""
+    hosts: list[str] = []
+    seen = threading.Event()
+    real = socket.getaddrinfo
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            hosts.append(str(host))
+            seen.set()
+            raise socket.gaierror(f"{host}: the tests reach only the loopback")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    return hosts, seen
+
+
+def _token_and_request(sa_info: dict[str, Any]) -> None:
+    creds = service_account.Credentials.from_service_account_info(sa_info, scopes=[SHEETS_SCOPE])
+    creds.refresh(AuthRequest())
+    creds.before_request(AuthRequest(), "GET", "https://sheets.googleapis.com/v4/x", {})
+
+
+def test_no_boundary_lookup_leaves_the_loopback_by_default(google, sa_info, outside_lookups):
+    """With google-auth's public switch unset (the default), a token costs no extra request."""
+    hosts, _ = outside_lookups
+    _token_and_request(sa_info)
+    assert [r.path for r in google.calls()] == ["/token"]
+    assert hosts == []
+
+
+def test_the_boundary_switch_turns_on_one_outside_lookup(google, sa_info, outside_lookups,
+                                                          monkeypatch):
+    """What production does when an operator sets the switch: one iamcredentials lookup."""
+    hosts, seen = outside_lookups
+    monkeypatch.setenv(BOUNDARY_SWITCH, "true")
+    _token_and_request(sa_info)
+    assert seen.wait(timeout=30), "the lookup thread never started"
+    assert hosts[0].startswith("iamcredentials.")
 
 
 def test_unknown_key_is_an_invalid_jwt_signature(google, sa_info):
@@ -111,14 +145,14 @@ def test_api_calls_need_a_known_bearer_token(google):
     google.sheets.add_spreadsheet(SHEET_ID, "Roster", {"Rotations": ROTATIONS})
     url = f"{google.base_url}/v4/spreadsheets/{SHEET_ID}"
 
-    missing = requests.get(url, timeout=5)
-    bogus = requests.get(url, headers={"Authorization": "Bearer nope"}, timeout=5)
+    missing = requests.get(url, timeout=CEILING)
+    bogus = requests.get(url, headers={"Authorization": "Bearer nope"}, timeout=CEILING)
 
     assert missing.status_code == bogus.status_code == 401
     assert bogus.json()["error"]["status"] == "UNAUTHENTICATED"
     google.anonymous = True
     try:
-        assert requests.get(url, timeout=5).json()["properties"]["title"] == "Roster"
+        assert requests.get(url, timeout=CEILING).json()["properties"]["title"] == "Roster"
     finally:
         google.anonymous = False
 

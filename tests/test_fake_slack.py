@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack, User
+from tests.helpers import CEILING
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def people(slack: FakeSlack) -> dict[str, User]:
 
 @pytest.fixture
 def client(slack: FakeSlack) -> WebClient:
-    return WebClient(token=DEFAULT_TOKEN, base_url=f"{slack.base_url}/api/", timeout=5)
+    return WebClient(token=DEFAULT_TOKEN, base_url=f"{slack.base_url}/api/", timeout=CEILING)
 
 
 def error_of(exc: pytest.ExceptionInfo[SlackApiError]) -> str:

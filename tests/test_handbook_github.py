@@ -42,7 +42,7 @@ from tests.helpers import make_clock, make_roster, write_roster
 from tests.targets.contract import ROSTER_A, ROSTER_B
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = (ROOT / "config" / "handbook" / "escalation-engineer-rotation.md").read_bytes()
+SAMPLE = (ROOT / "tests" / "data" / "escalation-engineer-rotation.md").read_bytes()
 CASSETTES = Path(__file__).resolve().parent / "cassettes" / "github"
 REPO = "acme/handbook"
 PATH = "content/departments/engineering/escalation-engineer-rotation.md"

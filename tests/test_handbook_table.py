@@ -18,7 +18,7 @@ from sync.targets.handbook import (
 )
 from tests.helpers import make_roster
 
-SAMPLE = Path(__file__).parent.parent / "config" / "handbook" / "escalation-engineer-rotation.md"
+SAMPLE = Path(__file__).parent / "data" / "escalation-engineer-rotation.md"
 
 
 def sample() -> str:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sync.state import StateStore
 from tests.conftest import Workspace
+from tests.helpers import CEILING
 
 TODAY = "2022-09-10"
 
@@ -102,16 +103,16 @@ def test_two_sync_processes_never_overlap(workspace: Workspace) -> None:
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lock = workspace.folder / "state" / "rotation-sync.lock"
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + CEILING
         while not (lock.exists() and lock.read_text().strip() == str(first.pid)):
             assert time.monotonic() < deadline and first.poll() is None
             time.sleep(0.05)
-        second = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        second = subprocess.run(command, capture_output=True, text=True, timeout=CEILING)
         assert second.returncode == 2
         assert "Another rotation-sync run is in progress" in json.loads(second.stdout)["error"]
         assert first.poll() is None, "the first run is still inside the lock"
         rotations.write_text(text)
-        out, _ = first.communicate(timeout=30)
+        out, _ = first.communicate(timeout=CEILING)
     finally:
         first.kill()
     assert first.returncode == 0

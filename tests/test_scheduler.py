@@ -38,7 +38,7 @@ from sync.scheduler import (
 )
 from sync.state import StateStore
 from tests.conftest import Workspace
-from tests.helpers import rotations_rows, to_csv
+from tests.helpers import CEILING, rotations_rows, to_csv
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -278,7 +278,7 @@ def start_schedule(workspace: Workspace) -> subprocess.Popen[str]:
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
-def wait_for_line(process: subprocess.Popen[str], needle: str, seconds: float = 15) -> str:
+def wait_for_line(process: subprocess.Popen[str], needle: str, seconds: float = CEILING) -> str:
     assert process.stderr is not None
     seen = ""
     deadline = time.monotonic() + seconds
@@ -293,7 +293,7 @@ def wait_for_line(process: subprocess.Popen[str], needle: str, seconds: float = 
     raise AssertionError(f"no line with {needle!r} within {seconds} s; got:\n{seen}")
 
 
-def wait_for_lock_holder(state_dir: Path, pid: int, seconds: float = 15) -> None:
+def wait_for_lock_holder(state_dir: Path, pid: int, seconds: float = CEILING) -> None:
     """Reads the pid the holder writes into the lock file; probing with flock could make
     the run itself find the lock taken."""
     deadline = time.monotonic() + seconds
@@ -316,7 +316,7 @@ def test_sigterm_stops_the_scheduler_cleanly(workspace: Workspace) -> None:
     try:
         wait_for_line(process, "sync [start] ok (exit 0)")
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=5) == 0
+        assert process.wait(timeout=CEILING) == 0
     finally:
         process.kill()
     assert "Stopped." in (process.stderr.read() if process.stderr else "")
@@ -338,7 +338,7 @@ def test_sigterm_lets_the_run_in_progress_finish(workspace: Workspace) -> None:
         wait_for_line(process, "stopping once the run in progress")
         assert process.poll() is None, "still running: the sync has not finished"
         rotations.write_text(text)  # the run reads the roster and finishes
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=CEILING) == 0
     finally:
         process.kill()
     assert StateStore(workspace.folder / "state").runs()[0].outcome == "ok"

@@ -27,7 +27,6 @@ from typing import Any
 
 import pytest
 import yaml
-from google.auth import _regional_access_boundary_utils as rab_utils
 
 from sync.errors import SourceError
 from sync.sources.sheets import SheetsSource
@@ -87,17 +86,6 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
         if name.lower() == "content-length":
             response["headers"][name] = [str(len(response["body"]["string"]))]
     return response
-
-
-@pytest.fixture(autouse=True)
-def no_iam_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No background regional-access-boundary lookup after the token fetch.
-
-    vcrpy lets a request it does not record reach the network by un-patching the HTTP stack
-    for a moment, for every thread: a lookup running beside the Sheets request would let that
-    request slip past the cassette. With no lookup URL, google-auth makes no lookup.
-    """
-    monkeypatch.setattr(rab_utils, "get_service_account_rab_endpoint", lambda email: "")
 
 
 # -- where the requests go -------------------------------------------------------------

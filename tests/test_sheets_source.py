@@ -27,7 +27,6 @@ from tests.fakes.google import (
     SheetError,
     google_error,
     make_service_account,
-    redirect_iam_lookups,
     sheets_rate_limited,
 )
 from tests.helpers import SAMPLE_ROTATIONS, make_clock, people_rows, rotations_rows
@@ -43,7 +42,7 @@ people = "roster/people.csv"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[FakeGoogle]:
-    with FakeGoogle() as google, redirect_iam_lookups(google):
+    with FakeGoogle() as google:
         yield google
 
 

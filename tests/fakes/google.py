@@ -31,10 +31,9 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email.message import Message
 from http import HTTPStatus
 from typing import Any, Literal, Self
@@ -46,7 +45,6 @@ import requests
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from google.auth import _regional_access_boundary_utils as rab_utils
 from google.auth.credentials import AnonymousCredentials, Credentials
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
@@ -1269,8 +1267,6 @@ class FakeGoogle(FakeServer):
         self.predicate_faults: list[_PredicateFault] = []
 
         self.route("POST", r"/token", self._token)
-        self.route("GET", r"/v1/projects/-/serviceAccounts/(?P<email>[^/]+)/allowedLocations",
-                   self._allowed_locations)
         sid = r"/v4/spreadsheets/(?P<sid>[^/:]+)"
         rng = r"/values/(?P<range>[^/]+?)"
         self._api("GET", sid, "sheets", False, self._sheets_get)
@@ -1391,12 +1387,6 @@ class FakeGoogle(FakeServer):
 
     def _token(self, request: Request, match: re.Match[str]) -> Response:
         return self.oauth.token_grant(request.form(), f"{self.base_url}/token")
-
-    def _allowed_locations(self, request: Request, match: re.Match[str]) -> Response:
-        """IAM Credentials' regional-access-boundary lookup (see `redirect_iam_lookups`)."""
-        if self.oauth.lookup(request.headers.get("authorization")) is None:
-            return google_error(401)
-        return Response(200, {"locations": ["us-central1"], "encodedLocations": "0x1"})
 
     # -- Sheets handlers -------------------------------------------------------------
     def _sheet(self, match: re.Match[str], caller: TokenInfo) -> Spreadsheet:
@@ -1627,41 +1617,16 @@ def _http_message(response: Response) -> bytes:
 
 def fake_credentials(info: Mapping[str, str], scopes: Iterable[str], *,
                      subject: str | None = None) -> service_account.Credentials:
-    """Service-account credentials for the fake that never call out to real Google.
+    """Real service-account credentials whose token grants go to the fake (`token_uri`).
 
-    Since google-auth 2.4x, every token refresh of a (non-delegated) service account starts a
-    background GET to https://iamcredentials.googleapis.com/.../allowedLocations (the
-    "regional access boundary" lookup). Seeding a long-lived boundary skips that lookup.
-    Copies made by with_subject/with_scopes keep the seed.
+    google-auth's regional-access-boundary lookup (a background GET to
+    iamcredentials.googleapis.com per token) is off unless
+    GOOGLE_SDK_EXPERIMENTAL_PYTHON_REGIONAL_ACCESS_BOUNDARY_LOOKUP_ENABLED is set; the
+    suite's autouse fixture keeps that switch unset, so nothing leaves the loopback.
     """
     creds: service_account.Credentials = service_account.Credentials.from_service_account_info(
         info, scopes=list(scopes), subject=subject)
-    seed = getattr(creds, "_set_regional_access_boundary", None)
-    if seed is not None:
-        expiry = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=3650)
-        seed({"encodedLocations": "0x1", "expiry": expiry})
     return creds
-
-
-@contextmanager
-def redirect_iam_lookups(server: FakeServer) -> Iterator[None]:
-    """Point google-auth's regional-access-boundary lookups at the fake.
-
-    For code under test that builds its own credentials (so `fake_credentials` can't seed
-    them): the lookup then lands here (GET .../allowedLocations, from a background thread)
-    instead of leaking to iamcredentials.googleapis.com.
-    """
-    original = rab_utils.get_service_account_rab_endpoint
-
-    def endpoint(service_account_email: str) -> str:
-        return (f"{server.base_url}/v1/projects/-/serviceAccounts/"
-                f"{service_account_email}/allowedLocations")
-
-    rab_utils.get_service_account_rab_endpoint = endpoint
-    try:
-        yield
-    finally:
-        rab_utils.get_service_account_rab_endpoint = original
 
 
 def gspread_client(server: FakeServer, credentials: Credentials | None = None,

@@ -13,7 +13,7 @@ from sync.config import GoogleCalendar as CalendarSection
 from sync.plan import EventSettings
 from sync.targets import Target
 from sync.targets.calendar_google import OWNER_KEY, GoogleCalendar
-from tests.fakes.google import FakeGoogle, make_service_account, redirect_iam_lookups
+from tests.fakes.google import FakeGoogle, make_service_account
 from tests.targets.contract import CalendarContract
 
 CALENDAR_ID = "c_rotations@group.calendar.google.com"
@@ -22,7 +22,7 @@ SETTINGS = EventSettings("Escalation engineer rotation: {engineers}", True)
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[FakeGoogle, dict[str, str]]]:
-    with FakeGoogle() as google, redirect_iam_lookups(google):
+    with FakeGoogle() as google:
         yield google, make_service_account(google)
 
 

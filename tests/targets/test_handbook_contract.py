@@ -20,7 +20,7 @@ from sync.targets.handbook_github import HEAD_BRANCH, HandbookGithub
 from tests.fakes.github import FakeGitHub
 from tests.targets.contract import HandbookContract
 
-SAMPLE = (Path(__file__).resolve().parents[2] / "config" / "handbook" /
+SAMPLE = (Path(__file__).resolve().parents[1] / "data" /
           "escalation-engineer-rotation.md").read_bytes()
 ROW = "[@tbliu98](https://github.com/tbliu98), TBD, TBD"
 TAMPERED_ROW = "[@tbliu98](https://github.com/tbliu98)"

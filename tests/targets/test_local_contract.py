@@ -124,7 +124,7 @@ class TestMemorySlack(MemoryBacked, SlackContract):
 class TestMemoryHandbook(MemoryBacked, HandbookContract):
     @pytest.fixture(autouse=True)
     def _page(self, _store: None) -> None:
-        self.store.page = (Path(__file__).parent.parent.parent / "config" / "handbook"
+        self.store.page = (Path(__file__).parent.parent / "data"
                            / "escalation-engineer-rotation.md").read_text()
 
     def make_target(self) -> Target:
