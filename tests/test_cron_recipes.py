@@ -527,3 +527,12 @@ def test_the_apps_script_sends_one_dispatch_per_burst_and_none_for_other_changes
     assert first["headers"]["Authorization"] == "Bearer tok-123456"
     assert first["body"]["event_type"] == apps_script_event_type() == \
         workflow()[True]["repository_dispatch"]["types"][0]
+
+
+def test_every_install_in_the_recipes_comes_from_the_lock() -> None:
+    """The image and the workflow install exactly uv.lock's versions, and fail if it is stale."""
+    for name in ("Dockerfile", "github-actions.yml"):
+        text = (CRON / name).read_text()
+        assert "uv sync --locked" in text, name
+        assert "pip install ." not in text and "pip install /tmp/src" not in text, name
+    assert "COPY pyproject.toml uv.lock" in (CRON / "Dockerfile").read_text()
