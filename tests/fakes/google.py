@@ -33,7 +33,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.message import Message
 from http import HTTPStatus
 from typing import Any, Literal, Self
@@ -45,6 +45,7 @@ import requests
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from dateutil import rrule
 from google.auth.credentials import AnonymousCredentials, Credentials
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
@@ -70,6 +71,7 @@ DRIVE_SCOPE = _AUTH + "drive"
 CALENDAR_SCOPE = _AUTH + "calendar"
 CALENDAR_READONLY_SCOPE = _AUTH + "calendar.readonly"
 CALENDAR_EVENTS_SCOPE = _AUTH + "calendar.events"
+CALENDAR_EVENTS_READONLY_SCOPE = _AUTH + "calendar.events.readonly"
 
 Api = Literal["sheets", "calendar"]
 
@@ -204,14 +206,56 @@ class TokenInfo:
 ANONYMOUS = TokenInfo(token="", client_email=None, scopes=_ALL_SCOPES, anonymous=True)
 
 
+@dataclass(frozen=True)
+class Delegation:
+    """One domain-wide delegation entry: a client allowed `scopes` (for `subjects`, or all).
+
+    Google's Admin console grants a client ID a list of scopes for every user of the domain;
+    `subjects` narrows that to some users, so a test can have one person's calendar
+    unreadable (fake's extension; Google itself has no per-user grant).
+    """
+
+    scopes: frozenset[str]
+    subjects: frozenset[str] | None = None  # lower-cased; None: every user
+
+    def allows(self, subject: str, scopes: frozenset[str]) -> bool:
+        return ((self.subjects is None or subject.lower() in self.subjects)
+                and scopes <= self.scopes)
+
+
 class OAuthState:
-    """Registered service-account keys and the tokens handed out for them."""
+    """Registered service-account keys and the tokens handed out for them.
+
+    Delegation (a JWT grant with `sub`): a service account absent from `delegations` may
+    act as anyone for any scope (the fake's historical default). Once a test calls
+    `restrict_delegation` or `grant_delegation` for it, a grant with `sub` succeeds only
+    when one entry covers that subject and *every* requested scope; otherwise the token
+    endpoint answers 401 `unauthorized_client`, as Google does. `directory` (None: anyone)
+    lists the Workspace users; a `sub` outside it answers 400 `invalid_grant`.
+    """
 
     def __init__(self) -> None:
         self.keys: dict[str, ServiceAccountKey] = {}
         self.tokens: dict[str, TokenInfo] = {}
         self.grants: list[TokenInfo] = []  # every successful grant, in order
+        self.delegations: dict[str, list[Delegation]] = {}  # client_email -> entries
+        self.directory: set[str] | None = None
         self._counter = itertools.count(1)
+
+    def restrict_delegation(self, client_email: str) -> None:
+        """From now on `client_email` may impersonate only as `grant_delegation` allows."""
+        self.delegations.setdefault(client_email, [])
+
+    def grant_delegation(self, client_email: str, scopes: Iterable[str],
+                         subjects: Iterable[str] | None = None) -> None:
+        """Allow `client_email` to act as `subjects` (None: everyone) for these scopes."""
+        entry = Delegation(frozenset(scopes),
+                           None if subjects is None else frozenset(s.lower() for s in subjects))
+        self.delegations.setdefault(client_email, []).append(entry)
+
+    def revoke_delegation(self, client_email: str) -> None:
+        """Remove every entry: `client_email` can impersonate nobody (strict, empty)."""
+        self.delegations[client_email] = []
 
     def revoke_all(self) -> None:
         """Forget every token, so the next API call gets 401 and clients must refresh."""
@@ -241,10 +285,14 @@ class OAuthState:
             return _oauth_error(400, "invalid_scope",
                                 "Invalid OAuth scope or ID token audience provided.")
         subject = claims.get("sub")
-        if subject and not key.delegation_allowed:
-            return _oauth_error(401, "unauthorized_client",
-                                "Client is unauthorized to retrieve access tokens using this "
-                                "method, or client not authorized for any of the scopes requested.")
+        if subject:
+            if self.directory is not None and str(subject).lower() not in self.directory:
+                return _oauth_error(400, "invalid_grant", "Invalid email or User ID")
+            entries = self.delegations.get(key.client_email)
+            if not key.delegation_allowed or (
+                    entries is not None and not any(e.allows(str(subject), scopes)
+                                                    for e in entries)):
+                return _oauth_error(401, "unauthorized_client", UNAUTHORIZED_CLIENT)
         token = f"ya29.fake-{next(self._counter)}-{secrets.token_urlsafe(12)}"
         info = TokenInfo(token, key.client_email, scopes, subject or None, issued_at=now)
         self.tokens[token] = info
@@ -293,6 +341,10 @@ class OAuthState:
                 continue
             return key, claims
         raise _InvalidGrant("Invalid JWT Signature.")
+
+
+UNAUTHORIZED_CLIENT = ("Client is unauthorized to retrieve access tokens using this method, "
+                       "or client not authorized for any of the scopes requested.")
 
 
 class _InvalidGrant(Exception):
@@ -852,6 +904,8 @@ def _param(query: Mapping[str, list[str]], name: str, default: str,
 # ======================================================================================
 
 _EVENT_ID = re.compile(r"[a-v0-9]{5,1024}")
+EVENT_TYPES = ("birthday", "default", "focusTime", "fromGmail", "outOfOffice", "workingLocation")
+MAX_INSTANCES = 250  # occurrences of an unbounded rule expanded without timeMax
 _READ_ONLY_EVENT_FIELDS = ("kind", "etag", "htmlLink", "created", "updated", "creator",
                            "organizer", "iCalUID", "id")
 
@@ -883,6 +937,8 @@ class Calendar:
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     revisions: dict[str, int] = field(default_factory=dict)  # event id -> change number
     updated: str = ""
+    owner: str | None = None  # a user's primary calendar: its id is this (lower-case) email
+    read_error: Response | None = None  # answered to every read (block_calendar)
 
 
 class CalendarStore:
@@ -908,11 +964,65 @@ class CalendarStore:
             self.calendars[calendar_id] = calendar
             return calendar
 
+    def add_user_calendar(self, email: str, *, time_zone: str = "UTC",
+                          readers: Iterable[str] = ()) -> Calendar:
+        """A Workspace user's primary calendar (calendarId = their email, or "primary" as them).
+
+        Only the user (a token delegated with `sub=email`) and `readers` may read it; anyone
+        else gets 404 notFound, as Google answers for a calendar the caller cannot see.
+        """
+        with self._server.lock:
+            owner = email.lower()
+            if owner in self.calendars:
+                return self.calendars[owner]
+            calendar = Calendar(owner, email, time_zone, {owner, *(r.lower() for r in readers)},
+                                {owner}, updated=_rfc3339(datetime.now(UTC)), owner=owner)
+            self.calendars[owner] = calendar
+            return calendar
+
+    def block_calendar(self, calendar_id: str, response: Response | None = None) -> None:
+        """Every read of this calendar answers `response` (default 403 forbidden)."""
+        with self._server.lock:
+            calendar = self.calendars.get(calendar_id) or self.calendars[calendar_id.lower()]
+            calendar.read_error = response or calendar_error(403, "forbidden", "Forbidden")
+
+    def add_out_of_office(self, email: str, start: date | datetime, end: date | datetime, *,
+                          title: str = "Out of office", time_zone: str | None = None,
+                          decline_message: str = "Declined because I am out of office",
+                          auto_decline: str = "declineAllConflictingInvitations",
+                          recurrence: Sequence[str] | None = None,
+                          event_id: str | None = None) -> dict[str, Any]:
+        """Seed an out-of-office event on `email`'s primary calendar (created if missing).
+
+        Datetimes give a timed event (`dateTime` with offset plus `timeZone`, the shape the
+        Calendar UI creates); naive datetimes are read in `time_zone` (default: the
+        calendar's). Dates give an all-day event whose `end` is exclusive, as in the API.
+        `recurrence` takes RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;COUNT=3"].
+        """
+        with self._server.lock:
+            calendar = self.add_user_calendar(email)
+            zone_name = time_zone or calendar.time_zone
+            body: dict[str, Any] = {
+                "summary": title,
+                "start": _event_datetime(start, zone_name),
+                "end": _event_datetime(end, zone_name),
+                "eventType": "outOfOffice",
+                "outOfOfficeProperties": {"autoDeclineMode": auto_decline,
+                                          "declineMessage": decline_message},
+                "transparency": "opaque",
+                "visibility": "public",
+            }
+            if recurrence:
+                body["recurrence"] = list(recurrence)
+            if event_id:
+                body["id"] = event_id
+            return self.add_event(calendar.calendar_id, body, creator=calendar.calendar_id)
+
     def add_event(self, calendar_id: str, body: Mapping[str, Any], *,
                   creator: str = "colleague@example.com") -> dict[str, Any]:
         """Put an event straight into the store (a "foreign" event nobody synced), no checks."""
         with self._server.lock:
-            calendar = self.calendars[calendar_id]
+            calendar = self.calendars.get(calendar_id) or self.calendars[calendar_id.lower()]
             event_id = body.get("id") or self._new_event_id()
             event = self._stamp(calendar, dict(copy.deepcopy(body)), event_id, creator, None)
             calendar.events[event_id] = event
@@ -932,19 +1042,24 @@ class CalendarStore:
 
     # -- access ----------------------------------------------------------------------
     def open(self, calendar_id: str, caller: TokenInfo, write: bool) -> Calendar:
-        calendar = self.calendars.get(calendar_id)
+        if calendar_id == "primary" and caller.identity:
+            calendar_id = caller.identity
+        calendar = self.calendars.get(calendar_id) or self.calendars.get(calendar_id.lower())
         who = caller.identity
         if calendar is None:
             raise _calendar_fail(404, "notFound", "Not Found")
-        if caller.anonymous:
-            return calendar
-        can_write = calendar.writers is None or who in calendar.writers
-        can_read = can_write or calendar.readers is None or who in calendar.readers
-        if not can_read:
-            raise _calendar_fail(404, "notFound", "Not Found")
-        if write and not can_write:
-            raise _calendar_fail(403, "requiredAccessLevel",
-                                 "You need to have writer access to this calendar.")
+        if calendar.owner is not None and who:
+            who = who.lower()  # email addresses compare case-insensitively
+        if not caller.anonymous:
+            can_write = calendar.writers is None or who in calendar.writers
+            can_read = can_write or calendar.readers is None or who in calendar.readers
+            if not can_read:
+                raise _calendar_fail(404, "notFound", "Not Found")
+            if write and not can_write:
+                raise _calendar_fail(403, "requiredAccessLevel",
+                                     "You need to have writer access to this calendar.")
+        if calendar.read_error is not None:
+            raise GoogleApiError(calendar.read_error)
         return calendar
 
     def event(self, calendar: Calendar, event_id: str) -> dict[str, Any]:
@@ -975,9 +1090,15 @@ class CalendarStore:
         time_min = _parse_query_time(one.get("timeMin"), "timeMin")
         time_max = _parse_query_time(one.get("timeMax"), "timeMax")
         q = (one.get("q") or "").lower()
+        event_types = query.get("eventTypes") or []
+        if any(t not in EVENT_TYPES for t in event_types):
+            raise _calendar_fail(400, "invalid", "Invalid Value")
+        single = one.get("singleEvents") == "true"
 
         items = []
         for event_id, event in calendar.events.items():
+            if event_types and event.get("eventType", "default") not in event_types:
+                continue
             if event["status"] == "cancelled" and not show_deleted:
                 continue
             if sync_token is not None and calendar.revisions.get(event_id, 0) <= since:
@@ -989,10 +1110,15 @@ class CalendarStore:
             if q and not any(q in str(event.get(k, "")).lower()
                              for k in ("summary", "description", "location")):
                 continue
-            if time_min or time_max:
-                start, end = self._span(calendar, event)
-                if (time_min and end <= time_min) or (time_max and start >= time_max):
+            if event.get("recurrence") and event["status"] != "cancelled":
+                if single:
+                    items += self._instances(calendar, event, time_min, time_max)
                     continue
+                start, end = self._recurring_span(calendar, event)
+            else:
+                start, end = self._span(calendar, event)
+            if (time_min and end <= time_min) or (time_max and start >= time_max):
+                continue
             items.append(event)
 
         order_by = one.get("orderBy")
@@ -1051,6 +1177,77 @@ class CalendarStore:
     def _span(self, calendar: Calendar, event: Mapping[str, Any]) -> tuple[datetime, datetime]:
         return (_event_time(event.get("start") or {}, calendar.time_zone, "start"),
                 _event_time(event.get("end") or {}, calendar.time_zone, "end"))
+
+    # -- recurring events ------------------------------------------------------------
+    def _rule(self, calendar: Calendar, event: Mapping[str, Any]
+              ) -> tuple[rrule.rruleset, ZoneInfo, timedelta, bool]:
+        """The event's RRULE/EXDATE lines as a rule set in wall-clock time of its zone."""
+        start, end = self._span(calendar, event)
+        zone = ZoneInfo((event.get("start") or {}).get("timeZone") or calendar.time_zone)
+        all_day = "date" in (event.get("start") or {})
+        local = start.astimezone(zone).replace(tzinfo=None)
+
+        def wall_until(found: re.Match[str]) -> str:
+            moment = datetime.strptime(found[1], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            return "UNTIL=" + moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+
+        lines = [re.sub(r"UNTIL=(\d{8}T\d{6})Z", wall_until, line)
+                 for line in event.get("recurrence") or []]
+        try:
+            rules = rrule.rrulestr("\n".join(lines), dtstart=local, forceset=True)
+        except (ValueError, TypeError) as exc:
+            raise _calendar_fail(400, "invalid", "Invalid recurrence rule.") from exc
+        return rules, zone, end - start, all_day
+
+    def _recurring_span(self, calendar: Calendar, event: Mapping[str, Any]
+                        ) -> tuple[datetime, datetime]:
+        """First start to last end; an unbounded rule never ends."""
+        rules, zone, duration, _ = self._rule(calendar, event)
+        start = self._span(calendar, event)[0]
+        text = ";".join(event.get("recurrence") or [])
+        if "COUNT=" not in text and "UNTIL=" not in text:
+            return start, datetime.max.replace(tzinfo=UTC)
+        moments = list(rules)
+        if not moments:
+            return start, start
+        return start, moments[-1].replace(tzinfo=zone) + duration
+
+    def _instances(self, calendar: Calendar, event: Mapping[str, Any],
+                   time_min: datetime | None, time_max: datetime | None
+                   ) -> list[dict[str, Any]]:
+        """singleEvents=true: one event per occurrence in the window (ids `<id>_<start>`).
+
+        Without timeMax an unbounded rule is cut after MAX_INSTANCES (fake's choice).
+        """
+        rules, zone, duration, all_day = self._rule(calendar, event)
+        found = []
+        for moment in rules:
+            begin = moment.replace(tzinfo=zone)
+            if time_max and begin >= time_max:
+                break
+            if len(found) >= MAX_INSTANCES:
+                break
+            if time_min and begin + duration <= time_min:
+                continue
+            found.append(begin)
+        instances = []
+        for begin in found:
+            instance = {k: copy.deepcopy(v) for k, v in event.items() if k != "recurrence"}
+            finish = begin + duration
+            if all_day:
+                instance["start"] = {"date": begin.date().isoformat()}
+                instance["end"] = {"date": finish.date().isoformat()}
+                suffix = begin.strftime("%Y%m%d")
+            else:
+                tz_name = (event.get("start") or {}).get("timeZone") or calendar.time_zone
+                instance["start"] = {"dateTime": begin.isoformat(), "timeZone": tz_name}
+                instance["end"] = {"dateTime": finish.isoformat(), "timeZone": tz_name}
+                suffix = begin.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+            instance["id"] = f"{event['id']}_{suffix}"
+            instance["recurringEventId"] = event["id"]
+            instance["originalStartTime"] = dict(instance["start"])
+            instances.append(instance)
+        return instances
 
     # -- writes ----------------------------------------------------------------------
     def insert(self, calendar: Calendar, body: Mapping[str, Any], caller: TokenInfo
@@ -1198,6 +1395,15 @@ def _event_time(when: Mapping[str, Any], calendar_tz: str, which: str) -> dateti
                                  f"Missing time zone definition for {which} time.")
         moment = moment.replace(tzinfo=zone)
     return moment
+
+
+def _event_datetime(value: date | datetime, zone_name: str) -> dict[str, str]:
+    """An EventDateTime for a seeded event: all-day for a date, else dateTime + timeZone."""
+    if not isinstance(value, datetime):
+        return {"date": value.isoformat()}
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(zone_name))
+    return {"dateTime": value.isoformat(), "timeZone": zone_name}
 
 
 def _parse_query_time(value: str | None, name: str) -> datetime | None:

@@ -1,0 +1,246 @@
+"""The Google fake's newer routes, driven by the real google-auth, googleapiclient and gspread.
+
+Users' primary calendars with out-of-office events, read through domain-wide delegation
+(and refused when delegation is not granted); Sheets batchGet of four tabs, cell notes and
+protected ranges. These pin the fake's wire behaviour so feature tests can trust it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import gspread
+import pytest
+from google.auth.exceptions import RefreshError
+from googleapiclient.errors import HttpError
+
+from tests.fakes.google import (
+    CALENDAR_EVENTS_READONLY_SCOPE,
+    CALENDAR_SCOPE,
+    SHEETS_READONLY_SCOPE,
+    SHEETS_SCOPE,
+    FakeGoogle,
+    calendar_error,
+    calendar_service,
+    fake_credentials,
+    google_error,
+    gspread_client,
+    make_service_account,
+)
+
+BOLAJI = "bolaji@example.com"
+KEEGAN = "keegan@example.com"
+LAGOS = "Africa/Lagos"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeGoogle]:
+    with FakeGoogle() as google:
+        yield google
+
+
+@pytest.fixture
+def google(server: FakeGoogle) -> Iterator[FakeGoogle]:
+    yield server
+    server.reset()
+
+
+@pytest.fixture(scope="module")
+def sa_info(server: FakeGoogle) -> dict[str, str]:
+    return make_service_account(server,
+                                client_email="time-off@test-project.iam.gserviceaccount.com")
+
+
+def events_as(google: FakeGoogle, info: dict[str, str], user: str,
+              scope: str = CALENDAR_EVENTS_READONLY_SCOPE) -> Any:
+    """The events resource acting as `user` through domain-wide delegation."""
+    creds = fake_credentials(info, [scope], subject=user)
+    return calendar_service(google, creds).events()
+
+
+def list_ooo(events: Any, user: str, **extra: Any) -> dict[str, Any]:
+    params = {"calendarId": user, "eventTypes": ["outOfOffice"], "singleEvents": True,
+              "timeMin": "2026-11-01T00:00:00Z", "timeMax": "2026-12-31T00:00:00Z", **extra}
+    return dict(events.list(**params).execute())
+
+
+# -- Calendar: out-of-office on users' primary calendars -------------------------------------
+
+def test_out_of_office_events_in_the_real_shape(google, sa_info):
+    google.calendar.add_user_calendar(BOLAJI, time_zone=LAGOS)
+    lagos = ZoneInfo(LAGOS)
+    google.calendar.add_out_of_office(BOLAJI, datetime(2026, 12, 3, 0, 0, tzinfo=lagos),
+                                      datetime(2026, 12, 6, 0, 0, tzinfo=lagos),
+                                      title="Wedding in Abuja")
+    google.calendar.add_out_of_office(BOLAJI, date(2026, 11, 20), date(2026, 11, 21))
+    google.calendar.add_event(BOLAJI, {"summary": "1:1", "start": {"date": "2026-12-04"},
+                                       "end": {"date": "2026-12-05"}})
+    google.calendar.add_event(BOLAJI, {"summary": "Focus", "eventType": "focusTime",
+                                       "start": {"date": "2026-12-07"},
+                                       "end": {"date": "2026-12-08"}})
+
+    page = list_ooo(events_as(google, sa_info, BOLAJI), BOLAJI, orderBy="startTime")
+
+    assert page["kind"] == "calendar#events" and page["timeZone"] == LAGOS
+    all_day, timed = page["items"]
+    assert timed["eventType"] == "outOfOffice"
+    assert timed["summary"] == "Wedding in Abuja"
+    assert timed["start"] == {"dateTime": "2026-12-03T00:00:00+01:00", "timeZone": LAGOS}
+    assert timed["end"] == {"dateTime": "2026-12-06T00:00:00+01:00", "timeZone": LAGOS}
+    assert timed["outOfOfficeProperties"] == {
+        "autoDeclineMode": "declineAllConflictingInvitations",
+        "declineMessage": "Declined because I am out of office"}
+    assert timed["organizer"]["email"] == timed["creator"]["email"] == BOLAJI
+    assert all_day["start"] == {"date": "2026-11-20"} and all_day["end"] == {"date": "2026-11-21"}
+    sent = google.calls("GET", r"/events$")[-1].query
+    assert sent["eventTypes"] == ["outOfOffice"] and sent["singleEvents"] == ["true"]
+
+    both = events_as(google, sa_info, BOLAJI).list(
+        calendarId=BOLAJI, eventTypes=["outOfOffice", "focusTime"]).execute()["items"]
+    assert sorted(e["eventType"] for e in both) == ["focusTime", "outOfOffice", "outOfOffice"]
+    unfiltered = events_as(google, sa_info, BOLAJI).list(calendarId=BOLAJI).execute()["items"]
+    assert len(unfiltered) == 4 and {e["eventType"] for e in unfiltered} == {
+        "default", "focusTime", "outOfOffice"}
+
+
+def test_time_window_paging_and_primary_alias(google, sa_info):
+    for day in range(1, 8):
+        google.calendar.add_out_of_office(BOLAJI, date(2026, 12, day), date(2026, 12, day + 1))
+    google.calendar.add_out_of_office(BOLAJI, date(2026, 10, 1), date(2026, 10, 3))  # before
+    google.calendar.page_size = 3
+    events = events_as(google, sa_info, BOLAJI)
+
+    seen, token, pages = [], None, 0
+    while True:
+        page = list_ooo(events, BOLAJI, pageToken=token, timeMin="2026-12-02T00:00:00Z",
+                        timeMax="2026-12-06T00:00:00Z")
+        pages += 1
+        seen += [e["start"]["date"] for e in page["items"]]
+        token = page.get("nextPageToken")
+        if token is None:
+            break
+    # all-day spans are read in the calendar's zone (UTC here): Dec 1 ends at Dec 2 00:00
+    assert seen == ["2026-12-02", "2026-12-03", "2026-12-04", "2026-12-05"]
+    assert pages == 2
+    primary = events.list(calendarId="primary", eventTypes=["outOfOffice"]).execute()
+    assert primary["summary"] == BOLAJI
+    # the client sends the email %-encoded in the path; the log keeps the raw path
+    assert len(google.calls("GET", r"^/calendar/v3/calendars/bolaji%40example\.com/events$")) == 2
+
+
+def test_single_events_expands_a_recurring_out_of_office(google, sa_info):
+    berlin = ZoneInfo("Europe/Berlin")
+    google.calendar.add_out_of_office(
+        BOLAJI, datetime(2026, 10, 23, 13, 0, tzinfo=berlin),
+        datetime(2026, 10, 23, 18, 0, tzinfo=berlin), time_zone="Europe/Berlin",
+        recurrence=["RRULE:FREQ=WEEKLY;COUNT=3"], event_id="fridays00001")
+    events = events_as(google, sa_info, BOLAJI)
+
+    master = events.list(calendarId=BOLAJI, eventTypes=["outOfOffice"]).execute()["items"]
+    assert [e["recurrence"] for e in master] == [["RRULE:FREQ=WEEKLY;COUNT=3"]]
+    instances = events.list(calendarId=BOLAJI, eventTypes=["outOfOffice"], singleEvents=True,
+                            timeMin="2026-10-24T00:00:00Z").execute()["items"]
+    # the wall-clock time stays 13:00 across the end of summer time (25 October)
+    assert [e["start"]["dateTime"] for e in instances] == [
+        "2026-10-30T13:00:00+01:00", "2026-11-06T13:00:00+01:00"]
+    assert [e["id"] for e in instances] == ["fridays00001_20261030T120000Z",
+                                            "fridays00001_20261106T120000Z"]
+    assert all(e["recurringEventId"] == "fridays00001" and "recurrence" not in e
+               for e in instances)
+    assert instances[0]["originalStartTime"] == instances[0]["start"]
+
+
+def test_delegation_not_granted_is_unauthorized_client(google, sa_info):
+    email = sa_info["client_email"]
+    google.calendar.add_out_of_office(BOLAJI, date(2026, 12, 3), date(2026, 12, 6))
+    google.calendar.add_out_of_office(KEEGAN, date(2026, 12, 3), date(2026, 12, 6))
+    google.oauth.grant_delegation(email, [CALENDAR_EVENTS_READONLY_SCOPE], subjects=[BOLAJI])
+    try:
+        assert list_ooo(events_as(google, sa_info, BOLAJI), BOLAJI)["items"]
+
+        with pytest.raises(RefreshError) as refused:
+            list_ooo(events_as(google, sa_info, KEEGAN), KEEGAN)
+        assert refused.value.args[0] == (
+            "unauthorized_client: Client is unauthorized to retrieve access tokens using "
+            "this method, or client not authorized for any of the scopes requested.")
+        assert refused.value.retryable is False  # google-auth does not retry it
+
+        with pytest.raises(RefreshError, match="unauthorized_client"):  # a scope not granted
+            list_ooo(events_as(google, sa_info, BOLAJI, CALENDAR_SCOPE), BOLAJI)
+
+        google.oauth.grant_delegation(email, [CALENDAR_EVENTS_READONLY_SCOPE])  # whole domain
+        assert list_ooo(events_as(google, sa_info, KEEGAN), KEEGAN)["items"]
+        google.oauth.revoke_delegation(email)
+        with pytest.raises(RefreshError, match="unauthorized_client"):
+            list_ooo(events_as(google, sa_info, BOLAJI), BOLAJI)
+    finally:
+        google.oauth.delegations.clear()
+    # 2 grants that worked, 3 refused (one request each); a refused grant makes no list call
+    assert len(google.calls("POST", r"^/token$")) == 5
+    assert len(google.calls("GET", r"/events$")) == 2
+
+
+def test_the_token_endpoint_body_for_refusals(google, sa_info):
+    """The raw answers, as google-auth receives them."""
+    google.oauth.restrict_delegation(sa_info["client_email"])
+    google.oauth.directory = {BOLAJI}
+    try:
+        with pytest.raises(RefreshError) as unknown_user:
+            list_ooo(events_as(google, sa_info, "ghost@example.com"), "ghost@example.com")
+        with pytest.raises(RefreshError) as not_delegated:
+            list_ooo(events_as(google, sa_info, BOLAJI), BOLAJI)
+    finally:
+        google.oauth.delegations.clear()
+        google.oauth.directory = None
+    assert unknown_user.value.args[1] == {"error": "invalid_grant",
+                                          "error_description": "Invalid email or User ID"}
+    assert not_delegated.value.args[1] == {
+        "error": "unauthorized_client",
+        "error_description": "Client is unauthorized to retrieve access tokens using this "
+                             "method, or client not authorized for any of the scopes "
+                             "requested."}
+
+
+def test_calendars_that_cannot_be_read(google, sa_info):
+    google.calendar.add_user_calendar(BOLAJI)
+    google.calendar.add_user_calendar(KEEGAN)
+    google.calendar.block_calendar(KEEGAN)
+
+    # not impersonating: the service account cannot see a user's calendar
+    plain = calendar_service(google, fake_credentials(sa_info, [CALENDAR_SCOPE])).events()
+    with pytest.raises(HttpError) as hidden:
+        list_ooo(plain, BOLAJI)
+    assert hidden.value.status_code == 404
+    assert hidden.value.error_details == [
+        {"domain": "global", "reason": "notFound", "message": "Not Found"}]
+    with pytest.raises(HttpError) as missing:  # no such user's calendar
+        list_ooo(events_as(google, sa_info, "nobody@example.com"), "nobody@example.com")
+    assert missing.value.status_code == 404
+    with pytest.raises(HttpError) as blocked:
+        list_ooo(events_as(google, sa_info, KEEGAN), KEEGAN)
+    assert blocked.value.status_code == 403
+    assert blocked.value.error_details[0]["reason"] == "forbidden"
+    with pytest.raises(HttpError) as other:  # someone else's calendar, as Bolaji
+        list_ooo(events_as(google, sa_info, BOLAJI), KEEGAN)
+    assert other.value.status_code == 404
+
+    google.fail(r"/calendars/bolaji%40example\.com/events$",
+                calendar_error(403, "rateLimitExceeded", "Rate Limit Exceeded",
+                               domain="usageLimits"))
+    with pytest.raises(HttpError) as limited:
+        list_ooo(events_as(google, sa_info, BOLAJI), BOLAJI)
+    assert limited.value.error_details[0]["reason"] == "rateLimitExceeded"
+
+
+def test_readonly_event_scope_reads_but_cannot_write(google, sa_info):
+    google.calendar.add_user_calendar(BOLAJI)
+    events = events_as(google, sa_info, BOLAJI)
+    assert list_ooo(events, BOLAJI)["items"] == []
+    with pytest.raises(HttpError) as denied:
+        events.insert(calendarId=BOLAJI, body={"summary": "x", "start": {"date": "2026-12-01"},
+                                               "end": {"date": "2026-12-02"}}).execute()
+    assert denied.value.status_code == 403
+    assert denied.value.reason == "Request had insufficient authentication scopes."
