@@ -244,3 +244,208 @@ def test_readonly_event_scope_reads_but_cannot_write(google, sa_info):
                                                "end": {"date": "2026-12-02"}}).execute()
     assert denied.value.status_code == 403
     assert denied.value.reason == "Request had insufficient authentication scopes."
+
+
+# -- Sheets: four tabs in one batchGet --------------------------------------------------------
+
+SHEET_ID = "1RosterSheetId"
+NOTES_MASK = "sheets(properties(sheetId,title),data(startRow,startColumn,rowData(values(note))))"
+TABS: dict[str, list[list[Any]]] = {
+    "Rotations": [["Start", "End", "Engineers"],
+                  [date(2026, 11, 3), date(2026, 11, 30), "BolajiOlajide, keegancsmith"]],
+    "People": [["GitHub", "Name", "Email", "Timezone"],
+               ["BolajiOlajide", "Bolaji Olajide", BOLAJI, LAGOS]],
+    "Overrides": [["Start", "End", "Engineer", "Cover", "Note"],
+                  [date(2026, 12, 3), date(2026, 12, 5), "BolajiOlajide", "", "wedding"]],
+    "Time off": [["GitHub", "Start", "End"], ["keegancsmith", "2026-11-10", "2026-11-12"]],
+}
+
+
+def sheets_client(google: FakeGoogle, info: dict[str, str], scope: str = SHEETS_SCOPE
+                  ) -> gspread.Spreadsheet:
+    return gspread_client(google, fake_credentials(info, [scope])).open_by_key(SHEET_ID)
+
+
+def test_four_tabs_in_one_batch_get(google, sa_info):
+    google.sheets.add_spreadsheet(SHEET_ID, "Roster", TABS)
+    spreadsheet = sheets_client(google, sa_info, SHEETS_READONLY_SCOPE)
+    google.reset_log()
+
+    result = spreadsheet.values_batch_get(
+        ["Rotations", "People", "Overrides", "'Time off'"],
+        params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"})
+
+    ranges = result["valueRanges"]
+    assert [r["range"] for r in ranges] == ["Rotations!A1:Z1000", "People!A1:Z1000",
+                                            "Overrides!A1:Z1000", "'Time off'!A1:Z1000"]
+    assert ranges[2]["values"][1] == [46359, 46361, "BolajiOlajide", "", "wedding"]
+    assert ranges[3]["values"][1] == ["keegancsmith", "2026-11-10", "2026-11-12"]
+    assert [r.path for r in google.calls()] == [f"/v4/spreadsheets/{SHEET_ID}/values:batchGet"]
+    assert google.calls()[0].query["ranges"] == ["Rotations", "People", "Overrides",
+                                                 "'Time off'"]
+
+
+# -- Sheets: cell notes ------------------------------------------------------------------------
+
+def test_notes_are_read_with_ranges_and_a_fields_mask(google, sa_info):
+    google.sheets.add_spreadsheet(SHEET_ID, "Roster", TABS)
+    google.sheets.set_note(SHEET_ID, "Rotations", "C2", "rotation-sync: @ghost is not on People")
+    google.sheets.set_note(SHEET_ID, "Rotations", "A2", "ask Priya before moving this")
+    google.sheets.set_note(SHEET_ID, "People", "B2", "a note on another tab")
+    spreadsheet = sheets_client(google, sa_info, SHEETS_READONLY_SCOPE)
+
+    answer = spreadsheet.fetch_sheet_metadata(params={"ranges": ["Rotations"],
+                                                      "fields": NOTES_MASK})
+
+    sheet_id = spreadsheet.worksheet("Rotations").id
+    assert answer == {"sheets": [{
+        "properties": {"sheetId": sheet_id, "title": "Rotations"},
+        "data": [{"rowData": [{"values": [{}, {}, {}]},
+                              {"values": [{"note": "ask Priya before moving this"}, {},
+                                          {"note": "rotation-sync: @ghost is not on People"}]}]}],
+    }]}
+    window = spreadsheet.fetch_sheet_metadata(params={"ranges": ["Rotations!B2:C3"],
+                                                      "fields": NOTES_MASK})
+    data = window["sheets"][0]["data"][0]
+    assert data["startRow"] == 1 and data["startColumn"] == 1
+    assert data["rowData"] == [{"values": [{}, {"note": "rotation-sync: @ghost is not on People"}]}]
+    assert spreadsheet.worksheet("Rotations").get_note("C2") == (
+        "rotation-sync: @ghost is not on People")
+    assert spreadsheet.worksheet("Rotations").get_note("B2") == ""
+    titles = spreadsheet.fetch_sheet_metadata(params={"fields": "sheets.properties.title"})
+    assert titles == {"sheets": [{"properties": {"title": t}} for t in TABS]}
+
+
+def test_update_cells_writes_and_clears_notes_in_one_request(google, sa_info):
+    google.sheets.add_spreadsheet(SHEET_ID, "Roster", TABS)
+    google.sheets.set_note(SHEET_ID, "Rotations", "A2", "a person's note")
+    google.sheets.set_note(SHEET_ID, "Rotations", "B2", "rotation-sync: stale finding")
+    spreadsheet = sheets_client(google, sa_info)
+    sheet_id = spreadsheet.worksheet("Rotations").id
+    google.reset_log()
+
+    reply = spreadsheet.batch_update({"requests": [
+        {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 1, "columnIndex": 2},
+                         "rows": [{"values": [{"note": "rotation-sync: unknown handle"}]}],
+                         "fields": "note"}},
+        {"updateCells": {"range": {"sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": 2,
+                                   "startColumnIndex": 1, "endColumnIndex": 2},
+                         "fields": "note"}},  # no rows: the note in the range is cleared
+    ]})
+
+    assert reply == {"spreadsheetId": SHEET_ID, "replies": [{}, {}]}
+    assert len(google.calls()) == 1  # one batchUpdate is one request
+    assert google.sheets.notes(SHEET_ID, "Rotations") == {
+        "A2": "a person's note", "C2": "rotation-sync: unknown handle"}
+    assert google.sheets.values(SHEET_ID, "Rotations") == TABS["Rotations"]  # values untouched
+
+    ws = spreadsheet.worksheet("Rotations")
+    ws.update_notes({"D5": "via gspread"})  # gspread's own updateCells with a range
+    ws.clear_note("A2")
+    assert google.sheets.notes(SHEET_ID, "Rotations") == {
+        "C2": "rotation-sync: unknown handle", "D5": "via gspread"}
+
+
+def test_notes_survive_value_writes_and_clears(google, sa_info):
+    google.sheets.add_spreadsheet(SHEET_ID, "Roster", TABS)
+    google.sheets.set_note(SHEET_ID, "Rotations", (1, 2), "rotation-sync: check this")
+    ws = sheets_client(google, sa_info).worksheet("Rotations")
+
+    ws.update([["BolajiOlajide, valerybugakov"]], "C2")
+    assert google.sheets.note(SHEET_ID, "Rotations", "C2") == "rotation-sync: check this"
+    ws.batch_clear(["A1:Z1000"])
+    assert google.sheets.values(SHEET_ID, "Rotations") == []
+    assert ws.get_note("C2") == "rotation-sync: check this"
+
+
+def test_update_cells_errors_apply_nothing(google, sa_info):
+    google.sheets.add_spreadsheet(SHEET_ID, "Roster", TABS)
+    spreadsheet = sheets_client(google, sa_info)
+    sheet_id = spreadsheet.worksheet("Rotations").id
+    good = {"updateCells": {"start": {"sheetId": sheet_id}, "fields": "note",
+                            "rows": [{"values": [{"note": "rotation-sync: x"}]}]}}
+    cases = [
+        ({"updateCells": {"start": {"sheetId": 999}, "fields": "note", "rows": []}},
+         "Invalid requests[1].updateCells: No grid with id: 999"),
+        ({"updateCells": {"start": {"sheetId": sheet_id}, "rows": []}},
+         "Invalid requests[1].updateCells: At least one field must be specified."),
+    ]
+    for bad, message in cases:
+        with pytest.raises(gspread.exceptions.APIError) as refused:
+            spreadsheet.batch_update({"requests": [good, bad]})
+        assert refused.value.code == 400
+        assert refused.value.error["status"] == "INVALID_ARGUMENT"
+        assert refused.value.error["message"] == message
+    assert google.sheets.notes(SHEET_ID, "Rotations") == {}  # atomic
+
+
+def test_readonly_scope_cannot_write_notes(google, sa_info):
+    google.sheets.add_spreadsheet(SHEET_ID, "Roster", TABS)
+    spreadsheet = sheets_client(google, sa_info, SHEETS_READONLY_SCOPE)
+    with pytest.raises(gspread.exceptions.APIError) as denied:
+        spreadsheet.worksheet("Rotations").update_note("A1", "x")
+    assert denied.value.code == 403
+    google.fail(r":batchUpdate$", google_error(503))
+    with pytest.raises(gspread.exceptions.APIError) as unavailable:
+        sheets_client(google, sa_info).worksheet("Rotations").update_note("A1", "x")
+    assert unavailable.value.code == 503
+
+
+# -- Sheets: protected ranges ------------------------------------------------------------------
+
+def test_add_protected_range_and_read_it_back(google, sa_info):
+    google.sheets.add_spreadsheet(SHEET_ID, "Roster", {**TABS, "Sync status": [["ok"]]})
+    spreadsheet = sheets_client(google, sa_info)
+    status = spreadsheet.worksheet("Sync status")
+    me = sa_info["client_email"]
+
+    reply = spreadsheet.batch_update({"requests": [{"addProtectedRange": {"protectedRange": {
+        "range": {"sheetId": status.id}, "description": "Written by rotation-sync",
+        "editors": {"users": [me]}}}}]})
+
+    added = reply["replies"][0]["addProtectedRange"]["protectedRange"]
+    assert isinstance(added["protectedRangeId"], int)
+    assert added == {"protectedRangeId": added["protectedRangeId"],
+                     "range": {"sheetId": status.id}, "description": "Written by rotation-sync",
+                     "editors": {"users": [me]}, "requestingUserCanEdit": True}
+    listed = spreadsheet.fetch_sheet_metadata(
+        params={"fields": "sheets(properties(title),protectedRanges)"})["sheets"]
+    assert [s.get("protectedRanges") for s in listed] == [None] * 4 + [[added]]
+    assert spreadsheet.list_protected_ranges(status.id) == [added]  # gspread's own reader
+    assert google.sheets.protected_ranges(SHEET_ID, "Sync status")[0]["editors"] == {
+        "users": [me]}
+
+    status.update([["still writable by its editor"]], "A1")
+    outsider = make_service_account(google,
+                                    client_email="human@test-project.iam.gserviceaccount.com")
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        sheets_client(google, outsider).worksheet("Sync status").update([["x"]], "A1")
+    assert refused.value.code == 400
+    assert refused.value.error["message"].startswith(
+        "You are trying to edit a protected cell or object.")
+    outsider_view = sheets_client(google, outsider).list_protected_ranges(status.id)
+    assert outsider_view[0]["requestingUserCanEdit"] is False
+
+
+def test_update_and_delete_protected_range(google, sa_info):
+    google.sheets.add_spreadsheet(SHEET_ID, "Roster", {**TABS, "Sync status": [["ok"]]})
+    seeded = google.sheets.protect(SHEET_ID, "Sync status", ["someone@example.com"],
+                                   description="by hand")
+    spreadsheet = sheets_client(google, sa_info)
+    range_id = seeded["protectedRangeId"]
+
+    spreadsheet.batch_update({"requests": [{"updateProtectedRange": {
+        "protectedRange": {"protectedRangeId": range_id,
+                           "editors": {"users": [sa_info["client_email"]]}},
+        "fields": "editors"}}]})
+    assert google.sheets.protected_ranges(SHEET_ID)[0]["editors"] == {
+        "users": [sa_info["client_email"]]}
+    assert google.sheets.protected_ranges(SHEET_ID)[0]["description"] == "by hand"
+
+    spreadsheet.worksheet("Sync status").delete_protected_range(str(range_id))
+    assert google.sheets.protected_ranges(SHEET_ID) == []
+    with pytest.raises(gspread.exceptions.APIError) as missing:
+        spreadsheet.batch_update({"requests": [{"deleteProtectedRange": {
+            "protectedRangeId": range_id}}]})
+    assert missing.value.error["message"] == (
+        f"Invalid requests[0].deleteProtectedRange: No protected range with id: {range_id}")

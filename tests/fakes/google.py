@@ -441,6 +441,7 @@ class Tab:
     rows: list[list[Cell]]
     row_count: int = 1000
     column_count: int = 26
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> note
 
     def cell(self, row: int, col: int) -> Cell:
         if row < len(self.rows) and col < len(self.rows[row]):
@@ -469,6 +470,7 @@ class Spreadsheet:
     shared_with: set[str] | None  # None: any authenticated caller may read and write
     locale: str = "en_US"
     time_zone: str = "Etc/GMT"
+    protected_ranges: list[dict[str, Any]] = field(default_factory=list)  # as stored
 
     def tab(self, title: str) -> Tab | None:
         """Exact title first, then case-insensitively (as A1 references resolve)."""
@@ -701,6 +703,7 @@ class SheetsStore:
         self._server = server
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self._sheet_ids = itertools.count(1_000_001, 7919)
+        self._protected_ids = itertools.count(1_234_567_891, 104_729)
 
     # -- test set-up and inspection -------------------------------------------------
     def add_spreadsheet(self, spreadsheet_id: str, title: str,
@@ -729,6 +732,62 @@ class SheetsStore:
             rows = [[c for c in row] for row in tab.rows]
             return [["" if c is None else c for c in row] for row in _trim(rows)]
 
+    def _tab(self, spreadsheet_id: str, tab_title: str) -> Tab:
+        tab = self.spreadsheets[spreadsheet_id].tab(tab_title)
+        if tab is None:
+            raise KeyError(tab_title)
+        return tab
+
+    def set_note(self, spreadsheet_id: str, tab_title: str, cell: str | tuple[int, int],
+                 note: str | None) -> None:
+        """Put (or with None remove) a note, as a person would; `cell` is "B3" or (row, col)
+        0-based."""
+        with self._server.lock:
+            tab = self._tab(spreadsheet_id, tab_title)
+            where = _cell_index(cell)
+            if note:
+                tab.notes[where] = note
+            else:
+                tab.notes.pop(where, None)
+
+    def note(self, spreadsheet_id: str, tab_title: str, cell: str | tuple[int, int]
+             ) -> str | None:
+        with self._server.lock:
+            return self._tab(spreadsheet_id, tab_title).notes.get(_cell_index(cell))
+
+    def notes(self, spreadsheet_id: str, tab_title: str) -> dict[str, str]:
+        """Every note of a tab keyed by A1 cell ("B3"), in row then column order."""
+        with self._server.lock:
+            tab = self._tab(spreadsheet_id, tab_title)
+            return {f"{column_letters(c)}{r + 1}": text
+                    for (r, c), text in sorted(tab.notes.items())}
+
+    def protected_ranges(self, spreadsheet_id: str, tab_title: str | None = None
+                         ) -> list[dict[str, Any]]:
+        """The stored protected ranges (of one tab, or all), in the API's JSON shape."""
+        with self._server.lock:
+            sheet = self.spreadsheets[spreadsheet_id]
+            wanted = None if tab_title is None else self._tab(spreadsheet_id, tab_title).sheet_id
+            return [copy.deepcopy(p) for p in sheet.protected_ranges
+                    if wanted is None or p["range"].get("sheetId", 0) == wanted]
+
+    def protect(self, spreadsheet_id: str, tab_title: str, editors: Iterable[str] = (), *,
+                description: str = "", warning_only: bool = False) -> dict[str, Any]:
+        """Seed a whole-tab protection (as if a person had set it in the sheet)."""
+        with self._server.lock:
+            sheet = self.spreadsheets[spreadsheet_id]
+            tab = self._tab(spreadsheet_id, tab_title)
+            stored: dict[str, Any] = {"protectedRangeId": next(self._protected_ids),
+                                      "range": _grid_range_json({"sheetId": tab.sheet_id})}
+            if description:
+                stored["description"] = description
+            if warning_only:
+                stored["warningOnly"] = True
+            else:
+                stored["editors"] = {"users": list(editors)}
+            sheet.protected_ranges.append(stored)
+            return copy.deepcopy(stored)
+
     def _new_tab(self, title: str, rows: Sequence[Sequence[Cell]], sheet_id: int | None = None,
                  row_count: int | None = None, column_count: int | None = None) -> Tab:
         stored = [list(row) for row in rows]
@@ -747,21 +806,43 @@ class SheetsStore:
         return sheet
 
     # -- reads -----------------------------------------------------------------------
-    def metadata(self, sheet: Spreadsheet, include_grid_data: bool) -> dict[str, Any]:
+    def metadata(self, sheet: Spreadsheet, include_grid_data: bool,
+                 ranges: Sequence[str] = (), fields: str | None = None,
+                 caller: TokenInfo | None = None) -> dict[str, Any]:
+        """spreadsheets.get. `ranges` limits the tabs (and grid data) to those ranges;
+        a `fields` mask wins over includeGridData, as the API documents, and prunes the
+        answer to the fields it names (`sheets(properties(title),data(rowData(values(note))))`,
+        `sheets.properties.title`, `a/b` all work)."""
+        windows: dict[int, list[GridRange]] = {}
+        for text in ranges:
+            grid = parse_range(sheet, text)
+            windows.setdefault(grid.tab.sheet_id, []).append(grid)
+        with_data = include_grid_data if fields is None else bool(fields.strip())
         sheets = []
         for index, tab in enumerate(sheet.tabs):
+            if ranges and tab.sheet_id not in windows:
+                continue
             entry: dict[str, Any] = {"properties": tab.properties(index)}
-            if include_grid_data:
-                entry["data"] = [{"rowData": [{"values": [_grid_cell_data(c) for c in row]}
-                                              for row in tab.rows]}]
+            if with_data:
+                grids = windows.get(tab.sheet_id) or [
+                    GridRange(tab, 0, tab.row_count, 0, tab.column_count)]
+                entry["data"] = [_grid_data(g) for g in grids]
+            protected = [_protected_view(pr, caller) for pr in sheet.protected_ranges
+                         if pr["range"].get("sheetId", 0) == tab.sheet_id]
+            if protected:
+                entry["protectedRanges"] = protected
             sheets.append(entry)
-        return {
+        result = {
             "spreadsheetId": sheet.spreadsheet_id,
             "properties": {"title": sheet.title, "locale": sheet.locale,
                            "autoRecalc": "ON_CHANGE", "timeZone": sheet.time_zone},
             "sheets": sheets,
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{sheet.spreadsheet_id}/edit",
         }
+        if fields is not None and fields.strip():
+            pruned: dict[str, Any] = apply_field_mask(result, parse_field_mask(fields))
+            return pruned
+        return result
 
     def value_range(self, sheet: Spreadsheet, range_text: str,
                     query: Mapping[str, list[str]]) -> dict[str, Any]:
@@ -787,7 +868,7 @@ class SheetsStore:
 
     # -- writes ----------------------------------------------------------------------
     def update(self, sheet: Spreadsheet, range_text: str, body: Mapping[str, Any],
-               input_option: str | None) -> dict[str, Any]:
+               input_option: str | None, caller: TokenInfo | None = None) -> dict[str, Any]:
         if input_option not in ("RAW", "USER_ENTERED"):
             raise _sheets_fail(400, "'valueInputOption' is required but not specified"
                                if input_option is None else
@@ -807,6 +888,8 @@ class SheetsStore:
                                         f"tried writing to column "
                                         f"[{column_letters(grid.start_col + width - 1)}]")
         tab, cells = grid.tab, 0
+        _check_protection(sheet.protected_ranges, tab, grid.start_row, grid.start_row + height,
+                          grid.start_col, grid.start_col + width, caller)
         for r, row in enumerate(values):
             for c, value in enumerate(row):
                 if value is None:  # null means "leave this cell alone"
@@ -824,7 +907,7 @@ class SheetsStore:
         return result
 
     def append(self, sheet: Spreadsheet, range_text: str, body: Mapping[str, Any],
-               input_option: str | None) -> dict[str, Any]:
+               input_option: str | None, caller: TokenInfo | None = None) -> dict[str, Any]:
         """values.append: write below the last non-empty row of the range's columns."""
         grid = parse_range(sheet, range_text, for_write=True)
         last = grid.start_row - 1
@@ -835,26 +918,49 @@ class SheetsStore:
         target = a1_range(grid.tab.title, last + 1, last + 2, grid.start_col, grid.start_col + 1)
         table = (a1_range(grid.tab.title, grid.start_row, last + 1, grid.start_col, grid.end_col)
                  if last >= grid.start_row else None)
-        updates = self.update(sheet, target, body, input_option)
+        updates = self.update(sheet, target, body, input_option, caller)
         result: dict[str, Any] = {"spreadsheetId": sheet.spreadsheet_id, "updates": updates}
         if table:
             result["tableRange"] = table
         return result
 
-    def clear(self, sheet: Spreadsheet, range_text: str) -> str:
+    def clear(self, sheet: Spreadsheet, range_text: str, caller: TokenInfo | None = None) -> str:
+        """values.clear: values only; notes and formats stay, as in Sheets."""
         grid = parse_range(sheet, range_text)
+        _check_protection(sheet.protected_ranges, grid.tab, grid.start_row, grid.end_row,
+                          grid.start_col, grid.end_col, caller)
         for r in range(grid.start_row, min(grid.end_row, len(grid.tab.rows))):
             for c in range(grid.start_col, min(grid.end_col, len(grid.tab.rows[r]))):
                 grid.tab.rows[r][c] = None
         return grid.a1()
 
-    def batch_update(self, sheet: Spreadsheet, body: Mapping[str, Any]) -> dict[str, Any]:
+    def batch_update(self, sheet: Spreadsheet, body: Mapping[str, Any],
+                     caller: TokenInfo | None = None) -> dict[str, Any]:
         """spreadsheets.batchUpdate; atomic like Google: one bad request applies nothing."""
         tabs = copy.deepcopy(sheet.tabs)
+        protected = copy.deepcopy(sheet.protected_ranges)
         replies: list[dict[str, Any]] = []
         for i, request in enumerate(body.get("requests") or []):
             kind = next(iter(request), "")
-            if kind == "addSheet":
+            if kind == "updateCells":
+                self._update_cells(tabs, protected, i, request["updateCells"] or {}, caller)
+                replies.append({})
+            elif kind == "addProtectedRange":
+                added = self._add_protected(tabs, protected, i,
+                                            request["addProtectedRange"] or {}, caller)
+                replies.append({"addProtectedRange": {"protectedRange": added}})
+            elif kind == "updateProtectedRange":
+                self._update_protected(tabs, protected, i, request["updateProtectedRange"] or {})
+                replies.append({})
+            elif kind == "deleteProtectedRange":
+                wanted = _int_id((request["deleteProtectedRange"] or {}).get("protectedRangeId"))
+                victim = next((p for p in protected if p["protectedRangeId"] == wanted), None)
+                if victim is None:
+                    raise _sheets_fail(400, f"Invalid requests[{i}].deleteProtectedRange: "
+                                            f"No protected range with id: {wanted}")
+                protected.remove(victim)
+                replies.append({})
+            elif kind == "addSheet":
                 replies.append({"addSheet": {"properties": self._add_sheet(
                     tabs, i, request["addSheet"].get("properties") or {})}})
             elif kind == "deleteSheet":
@@ -867,12 +973,116 @@ class SheetsStore:
                     raise _sheets_fail(400, f"Invalid requests[{i}].deleteSheet: You can't "
                                             "remove all the sheets in a document.")
                 tabs.remove(victim)
+                protected = [p for p in protected if p["range"].get("sheetId", 0) != sheet_id]
                 replies.append({})
             else:
                 raise _sheets_fail(400, f"fake google: batchUpdate request {kind!r} is not "
-                                        "implemented (only addSheet, deleteSheet)")
+                                        "implemented (only addSheet, deleteSheet, updateCells, "
+                                        "add/update/deleteProtectedRange)")
         sheet.tabs = tabs
+        sheet.protected_ranges = protected
         return {"spreadsheetId": sheet.spreadsheet_id, "replies": replies}
+
+    # -- updateCells (notes and values) ----------------------------------------------
+    def _update_cells(self, tabs: list[Tab], protected: list[dict[str, Any]], i: int,
+                      request: Mapping[str, Any], caller: TokenInfo | None) -> None:
+        """`rows[].values[]` CellData written from `start` (or over `range`, clearing the
+        masked fields of the cells `rows` leaves out), only the fields in `fields`."""
+        where = f"Invalid requests[{i}].updateCells"
+        mask_text = str(request.get("fields") or "")
+        if not mask_text.strip():
+            raise _sheets_fail(400, f"{where}: At least one field must be specified.")
+        mask = set(parse_field_mask(mask_text))
+        if "*" in mask:
+            mask = set(_CELL_FIELDS)
+        if mask - set(_CELL_FIELDS):
+            raise _sheets_fail(400, f"fake google: updateCells fields {sorted(mask)} are not "
+                                    f"implemented (only {', '.join(_CELL_FIELDS)})")
+        if ("start" in request) == ("range" in request):
+            raise _sheets_fail(400, f"{where}: Exactly one of start or range must be set.")
+        anchor = request.get("start") or request.get("range") or {}
+        tab = next((t for t in tabs if t.sheet_id == anchor.get("sheetId", 0)), None)
+        if tab is None:
+            raise _sheets_fail(400, f"{where}: No grid with id: {anchor.get('sheetId', 0)}")
+        rows = [list((row or {}).get("values") or []) for row in request.get("rows") or []]
+        if "start" in request:
+            r0, c0 = int(anchor.get("rowIndex", 0)), int(anchor.get("columnIndex", 0))
+            r1 = r0 + len(rows)
+            c1 = c0 + max((len(r) for r in rows), default=0)
+        else:
+            r0, c0 = int(anchor.get("startRowIndex", 0)), int(anchor.get("startColumnIndex", 0))
+            r1 = int(anchor.get("endRowIndex", tab.row_count))
+            c1 = int(anchor.get("endColumnIndex", tab.column_count))
+        _check_protection(protected, tab, r0, r1, c0, c1, caller)
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                line = rows[r - r0] if r - r0 < len(rows) else []
+                if "start" in request and c - c0 >= len(line):
+                    continue  # start: only the cells given are touched
+                cell = line[c - c0] if c - c0 < len(line) else {}
+                _write_cell_data(tab, r, c, cell or {}, mask)
+        tab.row_count = max(tab.row_count, r1)
+        tab.column_count = max(tab.column_count, c1)
+
+    # -- protected ranges ------------------------------------------------------------
+    def _add_protected(self, tabs: list[Tab], protected: list[dict[str, Any]], i: int,
+                       request: Mapping[str, Any], caller: TokenInfo | None
+                       ) -> dict[str, Any]:
+        where = f"Invalid requests[{i}].addProtectedRange"
+        wanted = copy.deepcopy(dict(request.get("protectedRange") or {}))
+        grid = _grid_range_json(wanted.get("range") or {})
+        if not any(t.sheet_id == grid.get("sheetId", 0) for t in tabs):
+            raise _sheets_fail(400, f"{where}: No grid with id: {grid.get('sheetId', 0)}")
+        range_id = _int_id(wanted.get("protectedRangeId"))
+        if range_id is None:
+            range_id = next(self._protected_ids)
+        elif any(p["protectedRangeId"] == range_id for p in protected):
+            raise _sheets_fail(400, f"{where}: A protected range with ID {range_id} "
+                                    "already exists.")
+        editors = {k: v for k, v in (wanted.get("editors") or {}).items() if v}
+        if wanted.get("warningOnly"):
+            if editors:
+                raise _sheets_fail(400, f"{where}: ProtectedRange is warningOnly. Editors "
+                                        "cannot be set on it.")
+        else:
+            users = list(editors.get("users") or [])
+            me = caller.identity if caller is not None else None
+            if me and me not in users:  # fake's choice: the requester keeps edit rights
+                users.append(me)
+            editors["users"] = users
+        stored: dict[str, Any] = {"protectedRangeId": range_id, "range": grid}
+        if wanted.get("description"):
+            stored["description"] = str(wanted["description"])
+        if wanted.get("warningOnly"):
+            stored["warningOnly"] = True
+        else:
+            stored["editors"] = editors
+        protected.append(stored)
+        return _protected_view(stored, caller)
+
+    def _update_protected(self, tabs: list[Tab], protected: list[dict[str, Any]], i: int,
+                          request: Mapping[str, Any]) -> None:
+        where = f"Invalid requests[{i}].updateProtectedRange"
+        wanted = dict(request.get("protectedRange") or {})
+        target = next((p for p in protected
+                       if p["protectedRangeId"] == _int_id(wanted.get("protectedRangeId"))), None)
+        if target is None:
+            raise _sheets_fail(400, f"{where}: No protected range with id: "
+                                    f"{wanted.get('protectedRangeId')}")
+        mask_text = str(request.get("fields") or "")
+        if not mask_text.strip():
+            raise _sheets_fail(400, f"{where}: At least one field must be specified.")
+        names = set(parse_field_mask(mask_text))
+        if "*" in names:
+            names = {"range", "description", "warningOnly", "editors"}
+        for name in names:
+            value = wanted.get(name)
+            if name == "range":
+                value = _grid_range_json(value or {})
+            if value in (None, "", False):
+                target.pop(name, None)
+            else:
+                target[name] = copy.deepcopy(value)
 
     def _add_sheet(self, tabs: list[Tab], i: int, props: Mapping[str, Any]) -> dict[str, Any]:
         title = props.get("title") or f"Sheet{len(tabs) + 1}"
@@ -889,6 +1099,186 @@ class SheetsStore:
         index = min(int(props.get("index", len(tabs))), len(tabs))
         tabs.insert(index, tab)
         return tab.properties(index)
+
+
+_CELL_FIELDS = ("note", "userEnteredValue")
+
+
+def _int_id(value: Any) -> Any:
+    """Int64 ids arrive as numbers or as decimal strings; Google reads both."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+def _cell_index(cell: str | tuple[int, int]) -> tuple[int, int]:
+    if isinstance(cell, tuple):
+        return cell
+    found = re.fullmatch(r"([A-Za-z]{1,3})(\d+)", cell.strip())
+    if found is None:
+        raise ValueError(f"not a cell reference: {cell!r}")
+    return int(found[2]) - 1, _column_index(found[1])
+
+
+def _cell_data(tab: Tab, row: int, col: int) -> dict[str, Any]:
+    data = _grid_cell_data(tab.cell(row, col))
+    note = tab.notes.get((row, col))
+    if note:
+        data["note"] = note
+    return data
+
+
+def _grid_data(grid: GridRange) -> dict[str, Any]:
+    """One GridData: rowData up to the last row with a value or note, trailing blanks cut;
+    zero startRow/startColumn are left out, as proto3 JSON does."""
+    tab = grid.tab
+    extent = max([len(tab.rows), *(r + 1 for r, _ in tab.notes)], default=0)
+    rows: list[dict[str, Any]] = []
+    for r in range(grid.start_row, min(grid.end_row, extent)):
+        cells = [_cell_data(tab, r, c) for c in range(grid.start_col, grid.end_col)]
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append({"values": cells} if cells else {})
+    while rows and not rows[-1]:
+        rows.pop()
+    data: dict[str, Any] = {}
+    if grid.start_row:
+        data["startRow"] = grid.start_row
+    if grid.start_col:
+        data["startColumn"] = grid.start_col
+    if rows:
+        data["rowData"] = rows
+    data["rowMetadata"] = [{"pixelSize": 21} for _ in range(grid.end_row - grid.start_row)]
+    data["columnMetadata"] = [{"pixelSize": 100} for _ in range(grid.end_col - grid.start_col)]
+    return data
+
+
+def _write_cell_data(tab: Tab, row: int, col: int, cell: Mapping[str, Any],
+                     mask: set[str]) -> None:
+    """updateCells on one cell: each masked field is set from `cell`, or cleared if absent."""
+    if "note" in mask:
+        if cell.get("note"):
+            tab.notes[(row, col)] = str(cell["note"])
+        else:
+            tab.notes.pop((row, col), None)
+    if "userEnteredValue" in mask:
+        value = cell.get("userEnteredValue") or {}
+        stored: Cell = None
+        for key in ("stringValue", "numberValue", "boolValue", "formulaValue"):
+            if key in value:
+                stored = value[key]
+        if stored is not None or tab.cell(row, col) is not None:
+            tab.set_cell(row, col, stored)
+
+
+def _grid_range_json(grid: Mapping[str, Any]) -> dict[str, Any]:
+    """A GridRange echoed with the keys the caller sent (fake's choice: whether Google drops
+    zero-valued keys such as `sheetId: 0` here is not documented, so callers should read
+    them with a default of 0)."""
+    keys = ("sheetId", "startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex")
+    return {k: int(grid[k]) for k in keys if grid.get(k) is not None}
+
+
+def _protected_view(stored: Mapping[str, Any], caller: TokenInfo | None) -> dict[str, Any]:
+    view = copy.deepcopy(dict(stored))
+    users = (stored.get("editors") or {}).get("users") or []
+    view["requestingUserCanEdit"] = bool(
+        stored.get("warningOnly") or caller is None or caller.anonymous
+        or caller.identity in users)
+    return view
+
+
+def _check_protection(protected: Sequence[Mapping[str, Any]], tab: Tab, r0: int, r1: int,
+                      c0: int, c1: int, caller: TokenInfo | None) -> None:
+    """A write by a non-editor into a protected range is refused (400), as Google does."""
+    if caller is None or caller.anonymous:
+        return
+    for stored in protected:
+        grid = stored["range"]
+        if grid.get("sheetId", 0) != tab.sheet_id or stored.get("warningOnly"):
+            continue
+        if caller.identity in ((stored.get("editors") or {}).get("users") or []):
+            continue
+        if (r0 < grid.get("endRowIndex", tab.row_count) and grid.get("startRowIndex", 0) < r1
+                and c0 < grid.get("endColumnIndex", tab.column_count)
+                and grid.get("startColumnIndex", 0) < c1):
+            raise _sheets_fail(400, "You are trying to edit a protected cell or object. Please "
+                                    "contact the spreadsheet owner to remove protection if you "
+                                    "need to edit.")
+
+
+FieldMask = dict[str, "FieldMask"]  # {} under a name: that field whole
+
+
+def parse_field_mask(text: str) -> FieldMask:
+    """Google's partial-response syntax: `a,b(c,d/e),f.g` into a tree of names."""
+    pos = 0
+
+    def name() -> str:
+        nonlocal pos
+        start = pos
+        while pos < len(text) and text[pos] not in ",()/.":
+            pos += 1
+        word = text[start:pos].strip()
+        if not word:
+            raise _sheets_fail(400, f"Invalid field selection {text}")
+        return word
+
+    def selection() -> FieldMask:
+        nonlocal pos
+        tree: FieldMask = {}
+        while True:
+            path = [name()]
+            while pos < len(text) and text[pos] in "/.":
+                pos += 1
+                path.append(name())
+            sub: FieldMask = {}
+            if pos < len(text) and text[pos] == "(":
+                pos += 1
+                sub = selection()
+                if pos >= len(text) or text[pos] != ")":
+                    raise _sheets_fail(400, f"Invalid field selection {text}")
+                pos += 1
+            _merge_mask(tree, path, sub)
+            if pos < len(text) and text[pos] == ",":
+                pos += 1
+                continue
+            return tree
+
+    tree = selection()
+    if pos != len(text):
+        raise _sheets_fail(400, f"Invalid field selection {text}")
+    return tree
+
+
+def _merge_mask(tree: FieldMask, path: list[str], sub: FieldMask) -> None:
+    """Add `path` (selecting `sub`, or the whole field when empty) to `tree`."""
+    head, rest = path[0], path[1:]
+    if head in tree and not tree[head]:
+        return  # already selected whole
+    if rest:
+        _merge_mask(tree.setdefault(head, {}), rest, sub)
+    elif not sub:
+        tree[head] = {}
+    else:
+        node = tree.setdefault(head, {})
+        for key, value in sub.items():
+            _merge_mask(node, [key], value)
+
+
+def apply_field_mask(value: Any, mask: FieldMask) -> Any:
+    """Keep only the masked fields; objects left empty are dropped, list items kept."""
+    if not mask or "*" in mask:
+        return value
+    if isinstance(value, list):
+        return [apply_field_mask(item, mask) for item in value]
+    if isinstance(value, dict):
+        kept = {}
+        for key, sub in mask.items():
+            if key in value:
+                pruned = apply_field_mask(value[key], sub)
+                if pruned != {} or not sub:
+                    kept[key] = pruned
+        return kept
+    return value
 
 
 def _param(query: Mapping[str, list[str]], name: str, default: str,
@@ -1601,7 +1991,10 @@ class FakeGoogle(FakeServer):
     def _sheets_get(self, request: Request, match: re.Match[str], caller: TokenInfo
                     ) -> Response:
         include = request.query.get("includeGridData", ["false"])[-1] == "true"
-        return Response(200, self.sheets.metadata(self._sheet(match, caller), include))
+        fields = request.query.get("fields", [None])[-1]
+        return Response(200, self.sheets.metadata(self._sheet(match, caller), include,
+                                                  request.query.get("ranges", []), fields,
+                                                  caller))
 
     def _values_get(self, request: Request, match: re.Match[str], caller: TokenInfo
                     ) -> Response:
@@ -1624,25 +2017,26 @@ class FakeGoogle(FakeServer):
         sheet = self._sheet(match, caller)
         option = request.query.get("valueInputOption", [None])[-1]
         return Response(200, self.sheets.update(sheet, unquote(match["range"]),
-                                                request.json() or {}, option))
+                                                request.json() or {}, option, caller))
 
     def _values_append(self, request: Request, match: re.Match[str], caller: TokenInfo
                        ) -> Response:
         sheet = self._sheet(match, caller)
         option = request.query.get("valueInputOption", [None])[-1]
         return Response(200, self.sheets.append(sheet, unquote(match["range"]),
-                                                request.json() or {}, option))
+                                                request.json() or {}, option, caller))
 
     def _values_clear(self, request: Request, match: re.Match[str], caller: TokenInfo
                       ) -> Response:
         sheet = self._sheet(match, caller)
-        cleared = self.sheets.clear(sheet, unquote(match["range"]))
+        cleared = self.sheets.clear(sheet, unquote(match["range"]), caller)
         return Response(200, {"spreadsheetId": sheet.spreadsheet_id, "clearedRange": cleared})
 
     def _values_batch_clear(self, request: Request, match: re.Match[str], caller: TokenInfo
                             ) -> Response:
         sheet = self._sheet(match, caller)
-        cleared = [self.sheets.clear(sheet, r) for r in (request.json() or {}).get("ranges", [])]
+        cleared = [self.sheets.clear(sheet, r, caller)
+                   for r in (request.json() or {}).get("ranges", [])]
         return Response(200, {"spreadsheetId": sheet.spreadsheet_id, "clearedRanges": cleared})
 
     def _values_batch_update(self, request: Request, match: re.Match[str], caller: TokenInfo
@@ -1650,7 +2044,7 @@ class FakeGoogle(FakeServer):
         sheet = self._sheet(match, caller)
         body = request.json() or {}
         option = body.get("valueInputOption")
-        responses = [self.sheets.update(sheet, item.get("range", ""), item, option)
+        responses = [self.sheets.update(sheet, item.get("range", ""), item, option, caller)
                      for item in body.get("data") or []]
         return Response(200, {
             "spreadsheetId": sheet.spreadsheet_id,
@@ -1665,7 +2059,7 @@ class FakeGoogle(FakeServer):
     def _sheets_batch_update(self, request: Request, match: re.Match[str], caller: TokenInfo
                              ) -> Response:
         sheet = self._sheet(match, caller)
-        return Response(200, self.sheets.batch_update(sheet, request.json() or {}))
+        return Response(200, self.sheets.batch_update(sheet, request.json() or {}, caller))
 
     # -- Calendar handlers -----------------------------------------------------------
     def _cal(self, match: re.Match[str], caller: TokenInfo, write: bool) -> Calendar:
