@@ -37,12 +37,19 @@ APP_ID = "A0APP0001"
 DEFAULT_TOKEN = "xoxb-fake-bot-token"
 BOT_SCOPES: tuple[str, ...] = (
     "chat:write", "chat:write.public", "im:write", "usergroups:read", "usergroups:write",
-    "users:read", "users:read.email",
+    "users:read", "users:read.email", "channels:read", "groups:read", "im:read",
+    "channels:write.topic", "groups:write.topic",
 )
+TOPIC_MAX = 250  # conversations.setTopic: "too_long - Topic was longer than 250 characters."
 EPOCH = 1700000000  # every timestamp the fake hands out starts here, so tests are stable
 
-#: method -> scope it needs (None: any valid token). Unknown methods answer unknown_method.
-METHOD_SCOPES: dict[str, str | None] = {
+#: method -> scope it needs (None: any valid token; a tuple: any one of them, the one that
+#: fits the channel's type is checked once the channel is known). Unknown methods answer
+#: unknown_method.
+CONVERSATION_READ = ("channels:read", "groups:read", "mpim:read", "im:read")
+CONVERSATION_TOPIC = ("channels:write.topic", "groups:write.topic", "mpim:write.topic",
+                      "im:write.topic")
+METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "auth.test": None,
     "users.info": "users:read",
     "users.list": "users:read",
@@ -56,6 +63,9 @@ METHOD_SCOPES: dict[str, str | None] = {
     "usergroups.update": "usergroups:write",
     "chat.postMessage": "chat:write",
     "conversations.open": "im:write",
+    "conversations.info": CONVERSATION_READ,
+    "conversations.list": CONVERSATION_READ,
+    "conversations.setTopic": CONVERSATION_TOPIC,
 }
 
 #: Methods that change workspace state; `write_calls()` counts requests to these.
@@ -63,7 +73,7 @@ METHOD_SCOPES: dict[str, str | None] = {
 #: and a sync that DMs people legitimately calls it on every run.
 WRITE_METHODS = frozenset({
     "usergroups.users.update", "usergroups.enable", "usergroups.disable",
-    "usergroups.create", "usergroups.update", "chat.postMessage",
+    "usergroups.create", "usergroups.update", "chat.postMessage", "conversations.setTopic",
 })
 
 
@@ -168,6 +178,42 @@ class Channel:
     members: set[str] = field(default_factory=set)
     is_private: bool = False
     is_im: bool = False
+    is_archived: bool = False
+    topic: str = ""
+    topic_creator: str = ""
+    topic_last_set: int = 0
+    purpose: str = ""
+    created: int = EPOCH
+    creator: str = BOT_USER_ID
+
+    @property
+    def kind(self) -> str:
+        """The scope family of this conversation: channels, groups or im."""
+        return "im" if self.is_im else "groups" if self.is_private else "channels"
+
+    def to_json(self, viewer: str) -> dict[str, Any]:
+        """The conversation object of conversations.info / list / setTopic."""
+        if self.is_im:
+            other = next((m for m in sorted(self.members) if m != BOT_USER_ID), self.name)
+            return {"id": self.id, "created": self.created, "is_im": True,
+                    "is_org_shared": False, "user": other, "is_user_deleted": False,
+                    "priority": 0, "context_team_id": TEAM_ID}
+        return {
+            "id": self.id, "name": self.name, "is_channel": not self.is_private,
+            "is_group": self.is_private, "is_im": False, "is_mpim": False,
+            "is_private": self.is_private, "created": self.created,
+            "is_archived": self.is_archived, "is_general": False, "unlinked": 0,
+            "name_normalized": self.name, "is_shared": False, "is_org_shared": False,
+            "is_pending_ext_shared": False, "pending_shared": [], "context_team_id": TEAM_ID,
+            "updated": (self.topic_last_set or self.created) * 1000, "parent_conversation": None,
+            "creator": self.creator, "is_ext_shared": False, "shared_team_ids": [TEAM_ID],
+            "pending_connected_team_ids": [], "is_member": viewer in self.members,
+            "topic": {"value": self.topic, "creator": self.topic_creator,
+                      "last_set": self.topic_last_set},
+            "purpose": {"value": self.purpose, "creator": self.creator if self.purpose else "",
+                        "last_set": self.created if self.purpose else 0},
+            "previous_names": [], "num_members": len(self.members),
+        }
 
 
 @dataclass
@@ -182,7 +228,7 @@ class Message:
         body: dict[str, Any] = {"type": "message", "text": self.text, "user": self.user,
                                 "bot_id": BOT_ID, "app_id": APP_ID, "team": TEAM_ID,
                                 "ts": self.ts}
-        for key in ("blocks", "attachments", "thread_ts"):
+        for key in ("blocks", "attachments", "thread_ts", "subtype", "topic"):
             if key in self.params:
                 body[key] = self.params[key]
         return body
@@ -286,12 +332,39 @@ class FakeSlack(FakeServer):
         return group
 
     def add_channel(self, name: str, *, members: list[str] | None = None,
-                    is_private: bool = False, id: str | None = None) -> Channel:
+                    is_private: bool = False, id: str | None = None, topic: str = "",
+                    is_archived: bool = False) -> Channel:
         """`members=None` puts the bot in the channel; pass `[]` to keep it out."""
         channel = Channel(id or self._new_id("C"), name.lstrip("#"),
-                          {BOT_USER_ID} if members is None else set(members), is_private)
+                          {BOT_USER_ID} if members is None else set(members), is_private,
+                          is_archived=is_archived)
         self.channels[channel.id] = channel
+        if topic:
+            self.set_topic(channel.id, topic)
         return channel
+
+    def channel(self, ref: str) -> Channel:
+        """A channel by id, or by name with or without `#` (for assertions)."""
+        if ref in self.channels:
+            return self.channels[ref]
+        for channel in self.channels.values():
+            if not channel.is_im and channel.name == ref.lstrip("#"):
+                return channel
+        raise KeyError(ref)
+
+    def set_topic(self, ref: str, topic: str, *, creator: str = "U0HUMAN01") -> Channel:
+        """Set a topic as a person would (no message posted, no request logged)."""
+        channel = self.channel(ref)
+        channel.topic, channel.topic_creator = topic, creator
+        channel.topic_last_set = EPOCH + next(self._clock)
+        return channel
+
+    def topic(self, ref: str) -> str:
+        return self.channel(ref).topic
+
+    def topic_calls(self) -> list[Request]:
+        """Every conversations.setTopic request received, refused ones included."""
+        return self.calls_to("conversations.setTopic")
 
     # -- inspection ----------------------------------------------------------------------
     def group(self, handle: str) -> UserGroup:
@@ -370,7 +443,11 @@ class FakeSlack(FakeServer):
                 raise SlackError("unknown_method", req_method=method)
             token = self._authenticate(request, params)
             needed = METHOD_SCOPES[method]
-            if needed is not None and needed not in token.scopes:
+            if isinstance(needed, tuple):
+                if not set(needed) & set(token.scopes):
+                    raise SlackError("missing_scope", needed=",".join(needed),
+                                     provided=",".join(token.scopes))
+            elif needed is not None and needed not in token.scopes:
                 raise SlackError("missing_scope", needed=needed, provided=",".join(token.scopes))
             if method.startswith("usergroups.") and not self.paid:
                 raise SlackError(self.plan_error)
@@ -581,3 +658,73 @@ class FakeSlack(FakeServer):
         message = Message(channel.id, ts, text, token.user_id, dict(params))
         self.messages.append(message)
         return {"channel": channel.id, "ts": ts, "message": message.to_json()}
+
+    # -- conversations: info / list / setTopic -------------------------------------------
+    def _conversation_arg(self, params: dict[str, Any], token: Token, family: tuple[str, ...]
+                          ) -> Channel:
+        """An id only (names answer channel_not_found, as Slack does for these methods);
+        private conversations the caller is not in are invisible; the caller's token must
+        hold the scope of the channel's type (e.g. groups:read for a private channel)."""
+        ref = str(params.get("channel") or "")
+        if not ref:
+            raise _missing("channel")
+        channel = self.channels.get(ref)
+        if channel is None or (channel.is_private and token.user_id not in channel.members):
+            raise SlackError("channel_not_found")
+        scope = next(s for s in family if s.startswith(channel.kind + ":"))
+        if scope not in token.scopes:
+            raise SlackError("missing_scope", needed=scope, provided=",".join(token.scopes))
+        return channel
+
+    def _m_conversations_info(self, params: dict[str, Any], token: Token) -> dict[str, Any]:
+        channel = self._conversation_arg(params, token, CONVERSATION_READ)
+        return {"channel": channel.to_json(token.user_id)}
+
+    def _m_conversations_list(self, params: dict[str, Any], token: Token) -> dict[str, Any]:
+        wanted = set(_id_list(params.get("types") or "public_channel"))
+        unknown = wanted - {"public_channel", "private_channel", "mpim", "im"}
+        if unknown:
+            raise SlackError("invalid_types")
+        kinds = {"public_channel": "channels", "private_channel": "groups", "im": "im"}
+        visible = [c for c in sorted(self.channels.values(), key=lambda c: c.id)
+                   if any(kinds.get(t) == c.kind for t in wanted)
+                   and f"{c.kind}:read" in token.scopes
+                   and (c.kind == "channels" or token.user_id in c.members)
+                   and not (c.is_archived and _flag(params, "exclude_archived"))]
+        limit = int(params.get("limit") or 0) or 100
+        start = 0
+        if cursor := params.get("cursor"):
+            try:  # fake's cursor: base64 of "channel:<first id of the page>"
+                first = base64.b64decode(str(cursor)).decode().removeprefix("channel:")
+            except ValueError:
+                raise SlackError("invalid_cursor") from None
+            start = next((i for i, c in enumerate(visible) if c.id >= first), len(visible))
+        page, rest = visible[start:start + limit], visible[start + limit:]
+        next_cursor = base64.b64encode(f"channel:{rest[0].id}".encode()).decode() if rest else ""
+        return {"channels": [c.to_json(token.user_id) for c in page],
+                "response_metadata": {"next_cursor": next_cursor}}
+
+    def _m_conversations_setTopic(self, params: dict[str, Any], token: Token
+                                  ) -> dict[str, Any]:
+        channel = self._conversation_arg(params, token, CONVERSATION_TOPIC)
+        if "topic" not in params:
+            raise _missing("topic")
+        topic = str(params["topic"])
+        if channel.is_im:
+            raise SlackError("method_not_supported_for_channel_type")
+        if channel.is_archived:
+            raise SlackError("is_archived")
+        if token.user_id not in channel.members:
+            raise SlackError("not_in_channel")
+        if len(topic) > TOPIC_MAX:
+            raise SlackError("too_long")
+        channel.topic, channel.topic_creator = topic, token.user_id
+        channel.topic_last_set = EPOCH + next(self._clock)
+        # Slack posts the change into the channel (every member sees it), even when unchanged
+        # (fake's choice: the docs do not say whether an identical topic is posted).
+        n = next(self._ts)
+        ts = f"{EPOCH + n // 1_000_000}.{n % 1_000_000:06d}"
+        self.messages.append(Message(channel.id, ts, f"set the channel topic: {topic}",
+                                     token.user_id, {"subtype": "channel_topic",
+                                                     "topic": topic}))
+        return {"channel": channel.to_json(token.user_id)}
