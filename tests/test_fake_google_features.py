@@ -2,21 +2,25 @@
 
 Users' primary calendars with out-of-office events, read through domain-wide delegation
 (and refused when delegation is not granted); Sheets batchGet of four tabs, cell notes and
-protected ranges. These pin the fake's wire behaviour so feature tests can trust it.
+protected ranges; and the loopback HR time-off feed (tests/fakes/feed.py). These pin the
+fakes' wire behaviour so feature tests can trust them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import gspread
+import icalendar
 import pytest
+import requests
 from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 
+from tests.fakes.feed import FakeFeed, FeedEvent, ics_feed
 from tests.fakes.google import (
     CALENDAR_EVENTS_READONLY_SCOPE,
     CALENDAR_SCOPE,
@@ -30,6 +34,7 @@ from tests.fakes.google import (
     gspread_client,
     make_service_account,
 )
+from tests.helpers import CEILING
 
 BOLAJI = "bolaji@example.com"
 KEEGAN = "keegan@example.com"
@@ -449,3 +454,51 @@ def test_update_and_delete_protected_range(google, sa_info):
             "protectedRangeId": range_id}}]})
     assert missing.value.error["message"] == (
         f"Invalid requests[0].deleteProtectedRange: No protected range with id: {range_id}")
+
+
+# -- the HR time-off feed (tests/fakes/feed.py), read with requests and icalendar -------------
+
+def test_feed_serves_ics_and_counts_fetches():
+    events = [
+        FeedEvent("Bolaji Olajide - Vacation", date(2026, 12, 3), date(2026, 12, 6),
+                  attendees=[BOLAJI]),
+        FeedEvent("Keegan Carruthers-Smith: dentist, then home",
+                  datetime(2026, 11, 10, 9, 0, tzinfo=ZoneInfo("Africa/Johannesburg")),
+                  datetime(2026, 11, 10, 13, 0, tzinfo=ZoneInfo("Africa/Johannesburg")),
+                  organizer=KEEGAN, description="a long description " * 8),
+    ]
+    with FakeFeed() as feed:
+        url = feed.serve("/hr/time-off.ics", ics_feed(events))
+        answer = requests.get(url, timeout=CEILING)
+
+        assert answer.status_code == 200
+        assert answer.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        assert b"\r\n " in answer.content  # long lines are folded
+        parsed = icalendar.Calendar.from_ical(answer.content)
+        vacation, dentist = parsed.walk("VEVENT")
+        assert vacation["DTSTART"].dt == date(2026, 12, 3)
+        assert vacation["DTEND"].dt == date(2026, 12, 6)
+        assert str(vacation["ATTENDEE"]) == f"mailto:{BOLAJI}"
+        assert str(dentist["SUMMARY"]) == "Keegan Carruthers-Smith: dentist, then home"
+        assert dentist["DTSTART"].dt == datetime(2026, 11, 10, 7, 0, tzinfo=UTC)
+        assert str(dentist["ORGANIZER"]) == f"mailto:{KEEGAN}"
+        assert len(feed.fetches("/hr/time-off.ics")) == 1
+
+
+def test_feed_faults():
+    with FakeFeed() as feed:
+        url = feed.serve("/hr/time-off.ics", ics_feed([]))
+        feed.server_error("/hr/time-off.ics")
+        assert requests.get(url, timeout=CEILING).status_code == 500
+        feed.missing("/hr/time-off.ics")
+        assert requests.get(url, timeout=CEILING).status_code == 404
+        feed.drop("/hr/time-off.ics")
+        with pytest.raises(requests.ConnectionError):
+            requests.get(url, timeout=CEILING)
+        assert requests.get(url, timeout=CEILING).text.startswith("BEGIN:VCALENDAR\r\n")
+        feed.remove("/hr/time-off.ics")
+        gone = requests.get(url, timeout=CEILING)
+        assert (gone.status_code, gone.text) == (404, "Not Found")
+        assert requests.get(feed.url("/elsewhere.ics"), timeout=CEILING).status_code == 404
+        assert len(feed.fetches("/hr/time-off.ics")) == 5
+        assert len(feed.fetches()) == 6
