@@ -125,7 +125,8 @@ def _when(name: str, value: date | datetime) -> str:
 
 def _fold(line: str) -> str:
     """Fold at 75 octets with CRLF + space, never inside a UTF-8 sequence."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode()
         limit = 75 if not out else 74  # continuation lines start with a space

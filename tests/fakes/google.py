@@ -45,7 +45,7 @@ import requests
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from dateutil import rrule
+from dateutil import rrule  # type: ignore[import-untyped]
 from google.auth.credentials import AnonymousCredentials, Credentials
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
@@ -954,11 +954,11 @@ class SheetsStore:
                 replies.append({})
             elif kind == "deleteProtectedRange":
                 wanted = _int_id((request["deleteProtectedRange"] or {}).get("protectedRangeId"))
-                victim = next((p for p in protected if p["protectedRangeId"] == wanted), None)
-                if victim is None:
+                doomed = next((p for p in protected if p["protectedRangeId"] == wanted), None)
+                if doomed is None:
                     raise _sheets_fail(400, f"Invalid requests[{i}].deleteProtectedRange: "
                                             f"No protected range with id: {wanted}")
-                protected.remove(victim)
+                protected.remove(doomed)
                 replies.append({})
             elif kind == "addSheet":
                 replies.append({"addSheet": {"properties": self._add_sheet(
@@ -1610,7 +1610,7 @@ class CalendarStore:
         Without timeMax an unbounded rule is cut after MAX_INSTANCES (fake's choice).
         """
         rules, zone, duration, all_day = self._rule(calendar, event)
-        found = []
+        found: list[datetime] = []
         for moment in rules:
             begin = moment.replace(tzinfo=zone)
             if time_max and begin >= time_max:
