@@ -16,6 +16,17 @@ Typical use::
         cal = calendar_service(google, creds)         # api_endpoint -> fake
         batch = calendar_batch(google, callback)      # batch_uri -> fake
 
+Time off and delegation::
+
+        google.calendar.add_out_of_office("bolaji@example.com", date(2026, 12, 3),
+                                          date(2026, 12, 6))         # all-day, end exclusive
+        google.oauth.grant_delegation(info["client_email"], [CALENDAR_EVENTS_READONLY_SCOPE],
+                                      subjects=["bolaji@example.com"])  # others: 401
+        google.calendar.block_calendar("keegan@example.com")         # reads answer 403
+
+Notes and protection: `google.sheets.set_note(sid, "Rotations", "C2", text)`,
+`.note(...)`, `.notes(sid, tab)`, `.protect(...)`, `.protected_ranges(sid, tab)`.
+
 Faults: `google.fail(r"/values:batchGet", google_error(429), times=2)` (path based, from the
 base class; also applies to the parts of a Calendar batch) or `google.fail_if(predicate, ...)`.
 """
