@@ -37,14 +37,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sync.clock import Clock  # noqa: E402
 from sync.config import Config, parse_config  # noqa: E402
-from sync.engine import Engine  # noqa: E402
-from sync.factory import make_source, make_targets  # noqa: E402
-from sync.plan import diff  # noqa: E402
+from sync.core.clock import Clock  # noqa: E402
+from sync.core.plan import diff  # noqa: E402
+from sync.core.validate import validate  # noqa: E402
+from sync.run.engine import Engine  # noqa: E402
+from sync.run.factory import make_source, make_targets  # noqa: E402
 from sync.sources import RawRoster, RawTab  # noqa: E402
-from sync.targets.calendar_google import GoogleCalendar  # noqa: E402
-from sync.validate import validate  # noqa: E402
+from sync.targets.calendar.google import GoogleCalendar  # noqa: E402
 from tests.fakes.google import (  # noqa: E402
     FakeGoogle,
     make_service_account,

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import sync.retry
-from sync.cli import app
+import sync.clients.retry
+from sync.cli.commands import app
 from tests.helpers import write_roster
 
 ROOT = Path(__file__).parent.parent
@@ -55,7 +55,7 @@ def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """TZ pinned, retries instant, no real secrets leaking in from the machine."""
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    monkeypatch.setattr(sync.retry, "sleep", lambda seconds: None)
+    monkeypatch.setattr(sync.clients.retry, "sleep", lambda seconds: None)
     for name in ("SLACK_BOT_TOKEN", "GITHUB_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS",
                  "ROTATION_SYNC_CONFIG"):
         monkeypatch.delenv(name, raising=False)

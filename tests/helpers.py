@@ -8,8 +8,8 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sync.clock import Clock
-from sync.roster import Person, Roster, Rotation
+from sync.core.clock import Clock
+from sync.core.roster import Person, Roster, Rotation
 
 TZ = "America/Los_Angeles"
 HANDOFF = time(9, 0)

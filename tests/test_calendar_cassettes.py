@@ -37,10 +37,10 @@ from google.auth.credentials import AnonymousCredentials
 from googleapiclient.discovery import build
 
 from sync.config import GoogleCalendar as CalendarSection
+from sync.core.plan import EventSettings
 from sync.errors import TargetError
-from sync.plan import EventSettings
-from sync.targets import calendar_google
-from sync.targets.calendar_google import GoogleCalendar, event_id_for
+from sync.targets.calendar import google as calendar_google
+from sync.targets.calendar.google import GoogleCalendar, event_id_for
 from tests.fakes.google import (
     CALENDAR_EVENTS_SCOPE,
     FakeGoogle,

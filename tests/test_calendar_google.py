@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
+from sync.clients.retry import RetryPolicy
 from sync.config import GoogleCalendar as CalendarSection
+from sync.core.plan import EventSettings, TargetPlan
 from sync.errors import ConfigError, TargetError
-from sync.plan import EventSettings, TargetPlan
-from sync.retry import RetryPolicy
-from sync.targets import calendar_google
-from sync.targets.calendar_google import (
+from sync.targets.calendar import google as calendar_google
+from sync.targets.calendar.google import (
     OWNER_KEY,
     START_KEY,
     GoogleCalendar,
@@ -79,7 +79,7 @@ def google(server: FakeGoogle, sa_info: dict[str, str], tmp_path: Path,
 @pytest.fixture(autouse=True)
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     waited: list[float] = []
-    monkeypatch.setattr("sync.retry.sleep", waited.append)
+    monkeypatch.setattr("sync.clients.retry.sleep", waited.append)
     return waited
 
 

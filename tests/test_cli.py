@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.state import StateStore
+from sync.run.state import StateStore
 from tests.conftest import Workspace, make_workspace
 from tests.helpers import rotations_rows, to_csv
 
@@ -182,7 +182,7 @@ def test_config_from_the_environment(workspace: Workspace, monkeypatch: pytest.M
                                      tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from sync.cli import app
+    from sync.cli.commands import app
 
     monkeypatch.setenv("ROTATION_SYNC_CONFIG", str(workspace.config))
     monkeypatch.chdir(tmp_path.parent)

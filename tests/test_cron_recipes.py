@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from sync.config import load_config
-from sync.scheduler import cron_trigger, next_fire_times
+from sync.run.scheduler import cron_trigger, next_fire_times
 
 ROOT = Path(__file__).parent.parent
 CRON = ROOT / "cron"

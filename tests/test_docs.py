@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sync.cli import app
+from sync.cli.commands import app
 from sync.config import config_reference
-from sync.findings import FINDING_CODES
+from sync.core.findings import FINDING_CODES
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 

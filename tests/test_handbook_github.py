@@ -24,18 +24,18 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 from typer.testing import CliRunner
 
-from sync.cli import app
+from sync.cli.commands import app
 from sync.config import parse_config
+from sync.core.plan import Change, TargetPlan
 from sync.errors import ConfigError, TargetError
-from sync.factory import make_targets
-from sync.plan import Change, TargetPlan
-from sync.targets.handbook import RowState, render_table
-from sync.targets.handbook_github import (
+from sync.run.factory import make_targets
+from sync.targets.handbook.github import (
     HEAD_BRANCH,
     HandbookGithub,
     change_title,
     pull_body,
 )
+from sync.targets.handbook.model import RowState, render_table
 from tests.fakes.base import DROP, Response
 from tests.fakes.github import FakeGitHub
 from tests.helpers import make_clock, make_roster, write_roster
@@ -68,7 +68,7 @@ def fake() -> Iterator[FakeGitHub]:
 @pytest.fixture(autouse=True)
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     waited: list[float] = []
-    monkeypatch.setattr("sync.retry.sleep", waited.append)
+    monkeypatch.setattr("sync.clients.retry.sleep", waited.append)
     return waited
 
 
@@ -95,7 +95,7 @@ def page(fake: FakeGitHub, ref: str | None = None) -> bytes:
 
 
 def table_of(rotations: list[Any], newline: str = "\n") -> str:
-    from sync.targets.handbook import desired_rows, ordered
+    from sync.targets.handbook.model import desired_rows, ordered
 
     return render_table(ordered(desired_rows(make_roster(rotations))), newline)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.targets.handbook_file import HandbookFile
+from sync.targets.handbook.file import HandbookFile
 from tests.conftest import SAMPLE_PAGE
 from tests.helpers import make_clock, make_roster
 from tests.targets.contract import ROSTER_A, ROSTER_B, sync

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sync.errors import TargetError
-from sync.targets.handbook import (
+from sync.targets.handbook.model import (
     BEGIN_MARKER,
     END_MARKER,
     cut_page,
@@ -41,7 +41,7 @@ def test_render_pads_cells_like_prettier() -> None:
 
 
 def test_render_counts_wide_characters_twice() -> None:
-    from sync.targets.handbook import RowState
+    from sync.targets.handbook.model import RowState
 
     table = render_table([RowState("漢字", "x")])
     assert table.splitlines()[0] == "| Rotation | Engineers |"

@@ -10,7 +10,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from sync.state import StateStore
+from sync.run.state import StateStore
 from tests.conftest import Workspace
 
 TODAY = "2022-09-10"

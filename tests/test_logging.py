@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.logs import LogFormat, setup_logging
+from sync.cli.logs import LogFormat, setup_logging
 from tests.conftest import make_workspace
 
 SLACK_TOKEN = "xoxb-2718281828-3141592653589-Zq8Xv3LmN0pRtY7uWb2Kc9Ds"

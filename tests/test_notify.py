@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from sync.clock import Clock
 from sync.config import load_config
-from sync.notify import MAX_LINES, SlackMessenger, notify_after_run
-from sync.runner import run_sync
-from sync.state import StateStore
+from sync.core.clock import Clock
+from sync.run.notify import MAX_LINES, SlackMessenger, notify_after_run
+from sync.run.runner import run_sync
+from sync.run.state import StateStore
 from tests.conftest import Workspace
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
 from tests.helpers import rotations_rows, to_csv

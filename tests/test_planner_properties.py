@@ -12,14 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from sync.clock import Clock
-from sync.engine import Engine
-from sync.plan import EventSettings, GroupSettings, diff
-from sync.roster import Roster, Rotation
+from sync.core.clock import Clock
+from sync.core.plan import EventSettings, GroupSettings, diff
+from sync.core.roster import Roster, Rotation
+from sync.run.engine import Engine
 from sync.sources import RawRoster, RawTab
-from sync.targets import Target
-from sync.targets.calendar_ics import IcsCalendar
-from sync.targets.slack_file import SlackFile
+from sync.targets.base import Target
+from sync.targets.calendar.ics import IcsCalendar
+from sync.targets.slack.file import SlackFile
 from tests.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
 from tests.helpers import PEOPLE, make_clock, people, people_rows
 

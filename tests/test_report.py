@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.report import build_report
+from sync.core.report import build_report
 from tests.conftest import Workspace
 from tests.helpers import make_clock, make_roster, rotations_rows, to_csv
 from tests.png import pixels

@@ -20,11 +20,11 @@ import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from sync.clock import Clock
 from sync.config import load_config
-from sync.engine import RunResult
+from sync.core.clock import Clock
 from sync.errors import ConfigError, LockBusy
-from sync.scheduler import (
+from sync.run.engine import RunResult
+from sync.run.scheduler import (
     HANDOFF_PREFIX,
     MISFIRE_GRACE_SECONDS,
     RUN_NOW_JOB,
@@ -36,7 +36,7 @@ from sync.scheduler import (
     new_scheduler,
     next_fire_times,
 )
-from sync.state import StateStore
+from sync.run.state import StateStore
 from tests.conftest import Workspace
 from tests.helpers import rotations_rows, to_csv
 

@@ -29,9 +29,9 @@ import pytest
 import yaml
 from google.auth import _regional_access_boundary_utils as rab_utils
 
+from sync.core.validate import validate
 from sync.errors import SourceError
 from sync.sources.sheets import SheetsSource
-from sync.validate import validate
 from tests.fakes.google import FakeGoogle, make_service_account
 from tests.helpers import make_clock
 

@@ -13,11 +13,11 @@ from urllib.parse import unquote
 
 import pytest
 
-import sync.retry
+import sync.clients.retry
+from sync.clients.retry import DEFAULT_POLICY
+from sync.core.validate import validate
 from sync.errors import ConfigError, SourceError
-from sync.retry import DEFAULT_POLICY
 from sync.sources.sheets import TIMEOUT, SheetsSource
-from sync.validate import validate
 from tests.conftest import Workspace, make_workspace
 from tests.fakes.base import DROP, Response
 from tests.fakes.google import (
@@ -266,7 +266,7 @@ def test_malformed_settings_are_config_errors(google, option, value, message):
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     waited: list[float] = []
-    monkeypatch.setattr(sync.retry, "sleep", waited.append)
+    monkeypatch.setattr(sync.clients.retry, "sleep", waited.append)
     return waited
 
 

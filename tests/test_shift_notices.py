@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sync.plan import GroupSettings
-from sync.targets.slack import SlackUserGroup
+from sync.core.plan import GroupSettings
+from sync.targets.slack.slack import SlackUserGroup
 from tests import test_slack_target as slack_tests
 from tests.conftest import Workspace, make_workspace
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack, User

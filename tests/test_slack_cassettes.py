@@ -31,9 +31,9 @@ from typing import Any
 
 import pytest
 
-from sync.plan import GroupSettings, GroupState, Member
-from sync.roster import Person, Roster, Rotation
-from sync.targets.slack import SlackFailure, SlackUserGroup
+from sync.core.plan import GroupSettings, GroupState, Member
+from sync.core.roster import Person, Roster, Rotation
+from sync.targets.slack.slack import SlackFailure, SlackUserGroup
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
 from tests.helpers import make_clock
 from tests.test_slack_target import DictMemory

@@ -13,17 +13,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import sync.retry
-from sync.clock import Clock
+import sync.clients.retry
 from sync.config import parse_config
-from sync.engine import Engine, RunResult
+from sync.core.clock import Clock
+from sync.core.plan import EventSettings, GroupSettings, TargetPlan
+from sync.core.roster import Roster
 from sync.errors import ConfigError, TargetError
-from sync.factory import make_targets
-from sync.plan import EventSettings, GroupSettings, TargetPlan
-from sync.roster import Roster
+from sync.run.engine import Engine, RunResult
+from sync.run.factory import make_targets
 from sync.sources.csv import CsvSource
-from sync.targets.calendar_ics import IcsCalendar
-from sync.targets.slack import SlackUserGroup
+from sync.targets.calendar.ics import IcsCalendar
+from sync.targets.slack.slack import SlackUserGroup
 from tests.conftest import Workspace, make_workspace
 from tests.fakes.base import Request
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack, User
@@ -84,7 +84,7 @@ def channel(slack: FakeSlack) -> None:
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The delays the retry policy asked for (without waiting for them)."""
     waited: list[float] = []
-    monkeypatch.setattr(sync.retry, "sleep", waited.append)
+    monkeypatch.setattr(sync.clients.retry, "sleep", waited.append)
     return waited
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sync.findings import Finding
+from sync.core.findings import Finding
+from sync.core.validate import validate
 from sync.sources import Cell, RawRoster, RawTab
-from sync.validate import validate
 from tests.helpers import make_clock, people_rows, rotations_rows
 
 GOOD = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.plan import EventSettings, GroupSettings, TargetPlan
-from sync.targets import CalendarTarget, SlackTarget
-from sync.targets.handbook import HandbookTarget
+from sync.core.plan import EventSettings, GroupSettings, TargetPlan
+from sync.targets.base import CalendarTarget, SlackTarget
+from sync.targets.handbook.model import HandbookTarget
 
 PAGE = "# Rotation\n\n## Rotations\n\n| Rotation | Engineers |\n| --- | --- |\n\n## After\n"
 

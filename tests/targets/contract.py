@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.plan import TargetPlan
-from sync.roster import Roster
-from sync.targets import Target
+from sync.core.plan import TargetPlan
+from sync.core.roster import Roster
+from sync.targets.base import Target
 from tests.helpers import make_clock, make_roster
 
 ROSTER_A = [

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from sync.config import GoogleCalendar as CalendarSection
-from sync.plan import EventSettings
-from sync.targets import Target
-from sync.targets.calendar_google import OWNER_KEY, GoogleCalendar
+from sync.core.plan import EventSettings
+from sync.targets.base import Target
+from sync.targets.calendar.google import OWNER_KEY, GoogleCalendar
 from tests.fakes.google import FakeGoogle, make_service_account, redirect_iam_lookups
 from tests.targets.contract import CalendarContract
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from sync.fileio import read_text, write_atomically
-from sync.targets import Target
-from sync.targets import handbook_file as handbook_file_module
-from sync.targets.handbook_file import HandbookFile
-from sync.targets.handbook_github import HEAD_BRANCH, HandbookGithub
+from sync.clients.files import read_text, write_atomically
+from sync.targets.base import Target
+from sync.targets.handbook import file as handbook_file_module
+from sync.targets.handbook.file import HandbookFile
+from sync.targets.handbook.github import HEAD_BRANCH, HandbookGithub
 from tests.fakes.github import FakeGitHub
 from tests.targets.contract import HandbookContract
 
@@ -65,7 +65,7 @@ class GithubContract(HandbookContract):
 
     @pytest.fixture(autouse=True)
     def _page_on_github(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-        monkeypatch.setattr("sync.retry.sleep", lambda seconds: None)
+        monkeypatch.setattr("sync.clients.retry.sleep", lambda seconds: None)
         self.fake = FakeGitHub()
         self.fake.add_repo(REPO, {PATH: SAMPLE})
         self.fake.add_token(TOKEN, {REPO: "write"})

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import sync.targets.slack_file
-from sync.plan import GroupSettings
-from sync.targets import Target
-from sync.targets.slack import SlackUserGroup
-from sync.targets.slack_file import SlackFile
+import sync.targets.slack.file
+from sync.core.plan import GroupSettings
+from sync.targets.base import Target
+from sync.targets.slack.file import SlackFile
+from sync.targets.slack.slack import SlackUserGroup
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
 from tests.helpers import PEOPLE
 from tests.targets.contract import SlackContract
@@ -26,13 +26,13 @@ class TestSlackFile(SlackContract):
     def _file(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.path = tmp_path / "out" / "slack-usergroup.json"
         self.rewrites = 0
-        real_write = sync.targets.slack_file.write_atomically
+        real_write = sync.targets.slack.file.write_atomically
 
         def counting_write(path: Path, text: str) -> None:
             self.rewrites += 1
             real_write(path, text)
 
-        monkeypatch.setattr(sync.targets.slack_file, "write_atomically", counting_write)
+        monkeypatch.setattr(sync.targets.slack.file, "write_atomically", counting_write)
 
     def make_target(self) -> Target:
         return SlackFile(self.path, SETTINGS)

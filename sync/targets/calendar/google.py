@@ -13,7 +13,7 @@ it adds is what the real API needs:
   edited away.
 - Few requests. Writes go through batch requests of at most 50 calls; a no-op sync is one
   list request per 2,500 events and no write.
-- Resilience. Every request goes through the retry policy of `sync.retry` with a 30 s
+- Resilience. Every request goes through the retry policy of `sync.clients.retry` with a 30 s
   socket timeout. Inside a batch only the calls that failed transiently are sent again.
 
 Scope: https://www.googleapis.com/auth/calendar.events (events only, no calendar settings or
@@ -38,13 +38,13 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
 
-from sync import retry
+from sync.clients import retry
+from sync.clients.google import account_email, classify, credentials, is_service_account
+from sync.clients.retry import DEFAULT_POLICY, RetryPolicy, with_retry
 from sync.config import GoogleCalendar as CalendarSection
+from sync.core.plan import Attendee, Change, EventSettings, EventState, TargetPlan, diff
 from sync.errors import ConfigError, TargetError
-from sync.google_common import account_email, classify, credentials, is_service_account
-from sync.plan import Attendee, Change, EventSettings, EventState, TargetPlan, diff
-from sync.retry import DEFAULT_POLICY, RetryPolicy, with_retry
-from sync.targets import CalendarTarget
+from sync.targets.base import CalendarTarget
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

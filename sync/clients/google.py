@@ -16,8 +16,8 @@ import google.auth.exceptions
 import requests
 from google.oauth2 import service_account
 
+from sync.clients.retry import Retryable, parse_retry_after
 from sync.errors import ConfigError
-from sync.retry import Retryable, parse_retry_after
 
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
-from sync.secrets import RedactingFilter, redact
+from sync.clients.secrets import RedactingFilter, redact
 
 LogFormat = Literal["text", "json"]
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

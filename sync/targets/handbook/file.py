@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync.clients.files import read_text, write_atomically
+from sync.core.plan import TargetPlan
 from sync.errors import TargetError
-from sync.fileio import read_text, write_atomically
-from sync.plan import TargetPlan
-from sync.targets.handbook import HandbookTarget
+from sync.targets.handbook.model import HandbookTarget
 
 
 class HandbookFile(HandbookTarget):

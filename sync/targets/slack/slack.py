@@ -4,7 +4,7 @@ It behaves like the JSON-file backend (`slack_file.py`) and passes the same cont
 what it adds is what a real workspace needs: people are matched to Slack accounts (the
 People `Slack ID` column, otherwise their email), accounts a group cannot hold are left out
 with a warning instead of blocking the whole update, every call goes through the one retry
-policy of `sync.retry`, and Slack's error codes become messages a workspace admin can act
+policy of `sync.clients.retry`, and Slack's error codes become messages a workspace admin can act
 on. It never creates a user group: a missing one is an error the admin fixes in Slack.
 
 Scopes the Slack app needs: usergroups:read (find the group), usergroups:write (set its
@@ -26,10 +26,9 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from sync.clock import Clock
-from sync.errors import TargetError
-from sync.messages import slack_escape
-from sync.plan import (
+from sync.clients.retry import Retryable, parse_retry_after, with_retry
+from sync.core.clock import Clock
+from sync.core.plan import (
     GroupSettings,
     GroupState,
     Member,
@@ -37,9 +36,10 @@ from sync.plan import (
     group_of,
     todays_engineers,
 )
-from sync.retry import Retryable, parse_retry_after, with_retry
-from sync.roster import Person, Roster, Rotation
-from sync.targets import Memory, SlackTarget
+from sync.core.roster import Person, Roster, Rotation
+from sync.errors import TargetError
+from sync.run.messenger import slack_escape
+from sync.targets.base import Memory, SlackTarget
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 30
@@ -267,7 +267,7 @@ class SlackUserGroup(SlackTarget):
                  announce_channel: str | None = None) -> None:
         super().__init__(settings)
         client = WebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS,
-                           retry_handlers=[])  # sync.retry is the one retry policy
+                           retry_handlers=[])  # sync.clients.retry is the one retry policy
         self.api = SlackApi(client, api_url, settings.handle, announce_channel)
         self.announce_channel = announce_channel
         self.directory = Directory(self.api, None)

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sync.clients.files import read_text, write_atomically
+from sync.core.plan import GroupSettings, GroupState, Member, TargetPlan
+from sync.core.roster import Person
 from sync.errors import TargetError
-from sync.fileio import read_text, write_atomically
-from sync.messages import MESSAGES_FILE, FileMessenger
-from sync.plan import GroupSettings, GroupState, Member, TargetPlan
-from sync.roster import Person
-from sync.targets import SlackTarget
+from sync.run.messenger import MESSAGES_FILE, FileMessenger
+from sync.targets.base import SlackTarget
 
 
 class SlackFile(SlackTarget):

@@ -15,11 +15,11 @@ import json
 import logging
 from dataclasses import dataclass
 
+from sync.clients.secrets import redact, secret
 from sync.config import Config, FileSlack
-from sync.engine import RunResult
-from sync.messages import MESSAGES_FILE, FileMessenger, Messenger, slack_escape
-from sync.secrets import redact, secret
-from sync.targets import Memory
+from sync.run.engine import RunResult
+from sync.run.messenger import MESSAGES_FILE, FileMessenger, Messenger, slack_escape
+from sync.targets.base import Memory
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +35,15 @@ class SlackMessenger:
     def __init__(self, token: str, api_url: str, usergroup: str) -> None:
         from slack_sdk import WebClient
 
-        from sync.targets.slack import TIMEOUT_SECONDS
+        from sync.targets.slack.slack import TIMEOUT_SECONDS
 
         self.client = WebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS,
-                                retry_handlers=[])  # sync.retry is the one retry policy
+                                retry_handlers=[])  # sync.clients.retry is the one retry policy
         self.api_url = api_url
         self.usergroup = usergroup
 
     def post(self, channel: str, text: str) -> None:
-        from sync.targets.slack import SlackApi, never_sent
+        from sync.targets.slack.slack import SlackApi, never_sent
 
         api = SlackApi(self.client, self.api_url, self.usergroup, channel)
         api.call("chat.postMessage", never_sent, channel=channel, text=slack_escape(text),

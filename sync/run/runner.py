@@ -11,17 +11,17 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.clock import Clock
+from sync.clients.secrets import redact
 from sync.config import Config
-from sync.engine import Engine, RunResult
+from sync.core.clock import Clock
 from sync.errors import RotationSyncError
-from sync.factory import make_source, make_targets
-from sync.messages import Messenger
-from sync.notify import notify_after_run
-from sync.secrets import redact
-from sync.state import StateStore
-from sync.status_tab import status_rows
-from sync.targets import Memory
+from sync.run.engine import Engine, RunResult
+from sync.run.factory import make_source, make_targets
+from sync.run.messenger import Messenger
+from sync.run.notify import notify_after_run
+from sync.run.state import StateStore
+from sync.run.status_tab import status_rows
+from sync.targets.base import Memory
 
 log = logging.getLogger("sync.run")
 

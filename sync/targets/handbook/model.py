@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sync.clock import Clock
+from sync.core.clock import Clock
+from sync.core.plan import Change, TargetPlan, diff
+from sync.core.roster import Roster, Rotation
 from sync.errors import TargetError
-from sync.plan import Change, TargetPlan, diff
-from sync.roster import Roster, Rotation
-from sync.targets import Target
+from sync.targets.base import Target
 
 HEADER = ("Rotation", "Engineers")
 BEGIN_MARKER = "<!-- rotation-sync:begin -->"

@@ -6,11 +6,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sync.engine import RunResult, TargetResult
-from sync.findings import Finding
-from sync.report import Report
-from sync.secrets import redact
-from sync.state import RunRecord
+from sync.clients.secrets import redact
+from sync.core.findings import Finding
+from sync.core.report import Report
+from sync.run.engine import RunResult, TargetResult
+from sync.run.state import RunRecord
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 

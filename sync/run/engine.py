@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sync.clock import Clock
+from sync.core.clock import Clock
+from sync.core.findings import Finding
+from sync.core.plan import Change, TargetPlan, mass_delete
+from sync.core.roster import Roster
+from sync.core.validate import validate
 from sync.errors import RotationSyncError
-from sync.findings import Finding
-from sync.plan import Change, TargetPlan, mass_delete
-from sync.roster import Roster
 from sync.sources import RosterSource
-from sync.targets import Memory, Target
-from sync.validate import validate
+from sync.targets.base import Memory, Target
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import icalendar
 
+from sync.clients.files import read_text, write_atomically
+from sync.core.plan import Attendee, EventSettings, EventState, TargetPlan
 from sync.errors import TargetError
-from sync.fileio import read_text, write_atomically
-from sync.plan import Attendee, EventSettings, EventState, TargetPlan
-from sync.targets import CalendarTarget
+from sync.targets.base import CalendarTarget
 
 OWNER_PROPERTY = "X-ROTATION-SYNC-NAMESPACE"
 PRODID = "-//rotation-sync//rotation-sync//EN"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sync.engine import RunResult
+from sync.run.engine import RunResult
 
 HEADER = ["Severity", "Tab", "Row", "Column", "Message"]
 

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sync.clock import Clock, format_offset, utc_offset
-from sync.findings import Finding, Findings
-from sync.roster import Person, Roster, Rotation
+from sync.core.clock import Clock, format_offset, utc_offset
+from sync.core.findings import Finding, Findings
+from sync.core.roster import Person, Roster, Rotation
 from sync.sources import Cell, RawRoster, RawTab
 
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")

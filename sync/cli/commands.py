@@ -14,19 +14,19 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sync import output
-from sync.clock import Clock
+from sync.cli import output
+from sync.cli.logs import LogFormat, setup_logging
+from sync.cli.report_html import render_html
+from sync.clients.files import write_atomically
+from sync.clients.secrets import redact
 from sync.config import Config, config_path, load_config
-from sync.engine import TARGET_NAMES, Engine, RunResult, skipped_targets
+from sync.core.clock import Clock
+from sync.core.report import build_report
 from sync.errors import RotationSyncError
-from sync.factory import make_source
-from sync.fileio import write_atomically
-from sync.logs import LogFormat, setup_logging
-from sync.report import build_report
-from sync.report_html import render_html
-from sync.runner import make_engine, run_sync
-from sync.secrets import redact
-from sync.state import StateStore
+from sync.run.engine import TARGET_NAMES, Engine, RunResult, skipped_targets
+from sync.run.factory import make_source
+from sync.run.runner import make_engine, run_sync
+from sync.run.state import StateStore
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Keep the on-call rotation consistent in the calendar, the Slack "
@@ -183,7 +183,7 @@ def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
                  "--run-now", help="Also sync once right away, then follow the schedule.")]
              = False) -> None:
     """Run in the foreground: sync on [schedule] cron and at each handoff, until stopped."""
-    from sync.scheduler import NightlySync
+    from sync.run.scheduler import NightlySync
 
     configure_logging(log_format, logging.INFO)
     invocation = Invocation(config, None, None, False)

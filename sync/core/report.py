@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sync.clock import Clock, format_offset, utc_offset
-from sync.roster import Person, Roster, Rotation
+from sync.core.clock import Clock, format_offset, utc_offset
+from sync.core.roster import Person, Roster, Rotation
 
 
 @dataclass(frozen=True)

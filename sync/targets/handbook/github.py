@@ -23,7 +23,7 @@ plan is empty too, unless a pull request of ours is still open: closing it is th
 one planned change, so nothing empty is left dangling.
 
 GitHub errors become `TargetError`s written for whoever runs the job; PyGithub's own retry
-and throttling are disabled so `sync.retry` is the one retry policy (429/5xx, dropped
+and throttling are disabled so `sync.clients.retry` is the one retry policy (429/5xx, dropped
 connections, rate limits with the wait GitHub asks for).
 """
 
@@ -40,12 +40,12 @@ from typing import Any, Literal, TypeVar
 import requests
 from github import Auth, Github, GithubException, InputGitTreeElement
 
-from sync.clock import Clock
+from sync.clients.retry import DEFAULT_POLICY, Retryable, parse_retry_after, with_retry
+from sync.core.clock import Clock
+from sync.core.plan import Change, TargetPlan
+from sync.core.roster import Roster
 from sync.errors import TargetError
-from sync.plan import Change, TargetPlan
-from sync.retry import DEFAULT_POLICY, Retryable, parse_retry_after, with_retry
-from sync.roster import Roster
-from sync.targets.handbook import (
+from sync.targets.handbook.model import (
     LAYOUT_KEY,
     STAMP_LINE,
     HandbookTarget,

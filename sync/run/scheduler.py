@@ -32,13 +32,13 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
-from sync.clock import Clock
 from sync.config import Config
-from sync.engine import Engine, RunResult
+from sync.core.clock import Clock
+from sync.core.roster import Roster
 from sync.errors import ConfigError, LockBusy, RotationSyncError
-from sync.factory import make_source
-from sync.roster import Roster
-from sync.runner import run_sync
+from sync.run.engine import Engine, RunResult
+from sync.run.factory import make_source
+from sync.run.runner import run_sync
 
 log = logging.getLogger(__name__)
 

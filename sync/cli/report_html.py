@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 
-from sync.report import Report
-from sync.roster import Roster, Rotation
+from sync.core.report import Report
+from sync.core.roster import Roster, Rotation
 
 WIDTH, LANE, LEFT, TOP = 1100, 30, 20, 40
 CHAR_WIDTH = 6.6  # average width of a 12px label character, to keep labels on the page

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sync.roster import Person, Roster
+from sync.core.roster import Person, Roster
 
 Snapshot = list[dict[str, Any]]  # [{"start", "end", "engineers": [handles]}], JSON-friendly
 

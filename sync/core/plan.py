@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any, Literal, Protocol
 
-from sync.roster import Person, Roster, Rotation
+from sync.core.roster import Person, Roster, Rotation
 
 Action = Literal["create", "update", "delete"]
 

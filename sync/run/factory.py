@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sync.clients.secrets import secret
 from sync.config import (
     Config,
     CsvSource,
@@ -12,11 +13,10 @@ from sync.config import (
     IcsCalendar,
     SlackSlack,
 )
+from sync.core.plan import EventSettings, GroupSettings
 from sync.errors import ConfigError
-from sync.plan import EventSettings, GroupSettings
-from sync.secrets import secret
 from sync.sources import RosterSource
-from sync.targets import Target
+from sync.targets.base import Target
 
 
 def make_source(config: Config) -> RosterSource:
@@ -41,30 +41,30 @@ def make_targets(config: Config, only: set[str] | None = None) -> dict[str, Targ
 
 def make_target(config: Config, section: object) -> Target:
     if isinstance(section, IcsCalendar):
-        from sync.targets.calendar_ics import IcsCalendar as Ics
+        from sync.targets.calendar.ics import IcsCalendar as Ics
 
         return Ics(section.path, event_settings(config), section.namespace)
     if isinstance(section, GoogleCalendar):
-        from sync.targets.calendar_google import GoogleCalendar as Google
+        from sync.targets.calendar.google import GoogleCalendar as Google
 
         return Google(event_settings(config), section)  # credentials checked here, before writes
     if isinstance(section, FileSlack):
-        from sync.targets.slack_file import SlackFile
+        from sync.targets.slack.file import SlackFile
 
         return SlackFile(section.path, group_settings(config))
     if isinstance(section, SlackSlack):
-        from sync.targets.slack import SlackUserGroup
+        from sync.targets.slack.slack import SlackUserGroup
 
         token = secret("SLACK_BOT_TOKEN", "[slack] kind = \"slack\" needs the Slack app's bot "
                        "token (xoxb-…); see the README for the scopes it needs.")
         return SlackUserGroup(token, group_settings(config), section.api_url,
                               section.announce_channel)
     if isinstance(section, FileHandbook):
-        from sync.targets.handbook_file import HandbookFile
+        from sync.targets.handbook.file import HandbookFile
 
         return HandbookFile(section.path, section.stamp)
     if isinstance(section, GithubHandbook):
-        from sync.targets.handbook_github import HandbookGithub
+        from sync.targets.handbook.github import HandbookGithub
 
         token = secret("GITHUB_TOKEN", "[handbook] kind = \"github\" needs a GitHub token "
                        f"with Contents and Pull requests read/write on {section.repo}.")
