@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sync.config import Config, parse_config  # noqa: E402
+from sync.config.model import Config, parse_config  # noqa: E402
 from sync.core.clock import Clock  # noqa: E402
 from sync.core.plan import diff  # noqa: E402
 from sync.core.validate import validate  # noqa: E402

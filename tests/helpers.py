@@ -41,7 +41,8 @@ def make_roster(rotations: list[tuple[str, str, list[str | None]]] | None = None
     return Roster(rotations=tuple(
         Rotation(start=date.fromisoformat(start), end=date.fromisoformat(end),
                  slots=tuple(slots), row=row)
-        for row, (start, end, slots) in enumerate(rotations, start=2)), people=people())
+        for row, (start, end, slots) in enumerate(rotations, start=2)), people=people(),
+        timezone=TZ, handoff_time=HANDOFF)
 
 
 def make_clock(day: str = "2022-09-10", tz: str = TZ) -> Clock:

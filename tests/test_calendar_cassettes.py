@@ -36,11 +36,12 @@ import yaml
 from google.auth.credentials import AnonymousCredentials
 from googleapiclient.discovery import build
 
-from sync.config import GoogleCalendar as CalendarSection
-from sync.core.plan import EventSettings
 from sync.errors import TargetError
 from sync.targets.calendar import google as calendar_google
-from sync.targets.calendar.google import GoogleCalendar, event_id_for
+from sync.targets.calendar.events import event_id_for
+from sync.targets.calendar.google import GoogleCalendar
+from sync.targets.calendar.model import EventSettings
+from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
 from tests.fakes.google import (
     CALENDAR_EVENTS_SCOPE,
     FakeGoogle,

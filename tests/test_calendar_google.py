@@ -21,18 +21,13 @@ from typing import Any
 import pytest
 
 from sync.clients.retry import RetryPolicy
-from sync.config import GoogleCalendar as CalendarSection
-from sync.core.plan import EventSettings, TargetPlan
+from sync.core.plan import TargetPlan
 from sync.errors import ConfigError, TargetError
 from sync.targets.calendar import google as calendar_google
-from sync.targets.calendar.google import (
-    OWNER_KEY,
-    START_KEY,
-    GoogleCalendar,
-    batch_uri,
-    event_body,
-    event_id_for,
-)
+from sync.targets.calendar.events import OWNER_KEY, START_KEY, event_body, event_id_for
+from sync.targets.calendar.google import GoogleCalendar, batch_uri
+from sync.targets.calendar.model import EventSettings
+from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
 from tests.conftest import Workspace, make_workspace
 from tests.fakes.base import DROP, Request
 from tests.fakes.google import (

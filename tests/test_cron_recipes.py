@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from sync.config import load_config
+from sync.config.model import load_config
 from sync.run.scheduler import cron_trigger, next_fire_times
 
 ROOT = Path(__file__).parent.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sync.cli.commands import app
-from sync.config import config_reference
+from sync.config.reference import config_reference
 from sync.core.findings import FINDING_CODES
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +26,12 @@ import yaml  # type: ignore[import-untyped]
 from typer.testing import CliRunner
 
 from sync.cli.commands import app
-from sync.config import parse_config
+from sync.clients.github import HEAD_BRANCH
+from sync.config.model import parse_config
 from sync.core.plan import Change, TargetPlan
 from sync.errors import ConfigError, TargetError
 from sync.run.factory import make_targets
-from sync.targets.handbook.github import (
-    HEAD_BRANCH,
-    HandbookGithub,
-    change_title,
-    pull_body,
-)
+from sync.targets.handbook.github import HandbookGithub, change_title, pull_body
 from sync.targets.handbook.model import RowState, render_table
 from tests.fakes.base import DROP, Response
 from tests.fakes.github import FakeGitHub
@@ -83,9 +80,9 @@ def plan(handbook: HandbookGithub, rotations: list[Any] = ROSTER_B) -> TargetPla
 
 def sync(handbook: HandbookGithub, rotations: list[Any] = ROSTER_B) -> TargetPlan:
     result = plan(handbook, rotations)
-    if result.changes:
-        handbook.apply(result)
-    return result
+    if not result.changes:
+        return result
+    return replace(result, notes=(*result.notes, *handbook.apply(result)))
 
 
 def page(fake: FakeGitHub, ref: str | None = None) -> bytes:
@@ -292,9 +289,9 @@ def test_commit_mode_race_where_the_human_fixed_the_table_writes_once(fake: Fake
     handbook = target(fake, "commit")
     pending = plan(handbook)
     fake.set_file(REPO, PATH, with_table(human_edit(SAMPLE), ROSTER_B))
-    handbook.apply(pending)
+    notes = handbook.apply(pending)
     assert fake.write_calls() == [f"PUT /repos/acme/handbook/contents/{PATH}"]
-    assert any("already has the right table" in note for note in pending.notes)
+    assert any("already has the right table" in note for note in notes)
 
 
 def test_protected_branch_suggests_pull_request_mode(fake: FakeGitHub):

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from sync.config import load_config
+from sync.config.model import load_config
 from sync.core.clock import Clock
-from sync.run.notify import MAX_LINES, SlackMessenger, notify_after_run
+from sync.run.messenger import SlackTransport
+from sync.run.notify import MAX_LINES, notify_after_run
 from sync.run.runner import run_sync
 from sync.run.state import StateStore
 from tests.conftest import Workspace
@@ -196,7 +197,7 @@ def slack() -> Iterator[FakeSlack]:
 
 
 def test_slack_messenger_posts_escaped_text(slack: FakeSlack) -> None:
-    SlackMessenger(DEFAULT_TOKEN, slack.api_url, "escalation-engineers").post(
+    SlackTransport.connect(DEFAULT_TOKEN, slack.api_url, "escalation-engineers").post(
         CHANNEL, "rotation-sync: <!channel> & <https://evil.example|click>")
     assert [m.text for m in slack.messages] == [
         "rotation-sync: &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;"]
@@ -210,7 +211,7 @@ def test_slack_messenger_failures_are_explained_and_retried_by_the_next_run(
                       messenger=Collecting())
     memory = StateStore(config.state_dir)
     memory.remember("notify.posted-problem", None)
-    messenger = SlackMessenger(DEFAULT_TOKEN, slack.api_url, "escalation-engineers")
+    messenger = SlackTransport.connect(DEFAULT_TOKEN, slack.api_url, "escalation-engineers")
     slack.channels.clear()
     note = notify_after_run(config, result, memory, messenger)
     assert note is not None and "does not exist" in note and CHANNEL in note

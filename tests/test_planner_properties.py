@@ -13,15 +13,17 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from sync.core.clock import Clock
-from sync.core.plan import EventSettings, GroupSettings, diff
+from sync.core.plan import diff
 from sync.core.roster import Roster, Rotation
 from sync.run.engine import Engine
 from sync.sources import RawRoster, RawTab
 from sync.targets.base import Target
 from sync.targets.calendar.ics import IcsCalendar
+from sync.targets.calendar.model import EventSettings
 from sync.targets.slack.file import SlackFile
+from sync.targets.slack.model import GroupSettings
 from tests.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
-from tests.helpers import PEOPLE, make_clock, people, people_rows
+from tests.helpers import HANDOFF, PEOPLE, TZ, make_clock, people, people_rows
 
 HANDLES = list(PEOPLE)
 EPOCH = date(2022, 1, 3)
@@ -40,7 +42,8 @@ def rosters(draw: st.DrawFn, min_size: int = 0) -> Roster:
         rotations.append(Rotation(start=start, end=start + timedelta(days=length - 1),
                                   slots=unique, row=len(rotations) + 2))
         start += timedelta(days=length)
-    return Roster(rotations=tuple(rotations), people=people())
+    return Roster(rotations=tuple(rotations), people=people(), timezone=TZ,
+                  handoff_time=HANDOFF)
 
 
 days = st.integers(0, 500).map(lambda n: make_clock((EPOCH + timedelta(days=n)).isoformat()))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from sync.config import Config, load_config
+from sync.config.model import Config, load_config
 
 EXAMPLE = Path(__file__).parent.parent / "config" / "production.example.toml"
 

@@ -20,7 +20,7 @@ import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from sync.config import load_config
+from sync.config.model import load_config
 from sync.core.clock import Clock
 from sync.errors import ConfigError, LockBusy
 from sync.run.engine import RunResult

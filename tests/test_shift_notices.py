@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sync.core.plan import GroupSettings
+from sync.clients.slack import SlackApi
+from sync.targets.slack.model import GroupSettings
 from sync.targets.slack.slack import SlackUserGroup
 from tests import test_slack_target as slack_tests
 from tests.conftest import Workspace, make_workspace
@@ -25,7 +26,8 @@ ADDED = ("You were added to the escalation engineer rotation 2022-10-10 to 2022-
 
 def group(slack: FakeSlack) -> SlackUserGroup:
     settings = GroupSettings("escalation-engineers", "keep", (), notify_changes=True)
-    return SlackUserGroup(DEFAULT_TOKEN, settings, slack.api_url)
+    return SlackUserGroup(settings, SlackApi.connect(DEFAULT_TOKEN, slack.api_url,
+                                                     "escalation-engineers"))
 
 
 def test_a_dm_once_per_change_and_none_on_the_first_sync(slack: FakeSlack,

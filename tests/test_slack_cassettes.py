@@ -31,11 +31,13 @@ from typing import Any
 
 import pytest
 
-from sync.core.plan import GroupSettings, GroupState, Member
+from sync.clients.slack import SlackApi, SlackFailure
 from sync.core.roster import Person, Roster, Rotation
-from sync.targets.slack.slack import SlackFailure, SlackUserGroup
+from sync.run.messenger import Messenger, SlackTransport
+from sync.targets.slack.model import GroupSettings, GroupState, Member
+from sync.targets.slack.slack import SlackUserGroup
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
-from tests.helpers import make_clock
+from tests.helpers import HANDOFF, TZ, make_clock
 from tests.test_slack_target import DictMemory
 
 HANDLE = "rotation-sync-cassettes"
@@ -101,12 +103,12 @@ def roster() -> Roster:
               for handle, email in EMAILS.items()}
     on_call = Rotation(start=date(2022, 9, 7), end=date(2022, 10, 9), slots=tuple(EMAILS))
     nobody = Rotation(start=date(2022, 10, 10), end=date(2022, 11, 7), slots=(None,))
-    return Roster(rotations=(on_call, nobody), people=people)
+    return Roster(rotations=(on_call, nobody), people=people, timezone=TZ, handoff_time=HANDOFF)
 
 
 def target(api: Api, policy: str = "keep", token: str | None = None) -> SlackUserGroup:
     settings = GroupSettings(HANDLE, policy, ())  # type: ignore[arg-type]
-    return SlackUserGroup(token or api.token, settings, api.url, CHANNEL)
+    return SlackUserGroup(settings, SlackApi.connect(token or api.token, api.url, HANDLE), CHANNEL)
 
 
 @pytest.mark.vcr
@@ -142,7 +144,9 @@ def test_post_message(api: Api) -> None:
     """chat.postMessage: the handoff announcement."""
     group, memory = target(api), DictMemory()
     plan = group.plan(roster(), make_clock("2022-09-07"))
-    notes = group.follow_up(plan, roster(), make_clock("2022-09-07"), memory, dry_run=False)
+    messenger = Messenger(SlackTransport(group.api), memory)
+    notes = messenger.deliver(plan.messages, plan.addresses, make_clock("2022-09-07").now,
+                              dry_run=False)
 
     assert memory.values == {f"slack.announced.{HANDLE}": "2022-09-07"}
     assert notes and "announced the handoff" in notes[0]

@@ -14,15 +14,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import sync.clients.retry
-from sync.config import parse_config
+from sync.clients.slack import SlackApi
+from sync.config.model import parse_config
 from sync.core.clock import Clock
-from sync.core.plan import EventSettings, GroupSettings, TargetPlan
+from sync.core.plan import TargetPlan
 from sync.core.roster import Roster
 from sync.errors import ConfigError, TargetError
 from sync.run.engine import Engine, RunResult
 from sync.run.factory import make_targets
+from sync.run.messenger import Messenger, SlackTransport
 from sync.sources.csv import CsvSource
 from sync.targets.calendar.ics import IcsCalendar
+from sync.targets.calendar.model import EventSettings
+from sync.targets.slack.model import GroupSettings
 from sync.targets.slack.slack import SlackUserGroup
 from tests.conftest import Workspace, make_workspace
 from tests.fakes.base import Request
@@ -91,7 +95,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def target(slack: FakeSlack, policy: str = "keep", fallback: tuple[str, ...] = (),
            token: str = DEFAULT_TOKEN, announce: str | None = CHANNEL) -> SlackUserGroup:
     settings = GroupSettings(HANDLE, policy, fallback)  # type: ignore[arg-type]
-    return SlackUserGroup(token, settings, slack.api_url, announce)
+    return SlackUserGroup(settings, SlackApi.connect(token, slack.api_url, HANDLE), announce)
 
 
 def roster() -> Roster:
@@ -101,14 +105,13 @@ def roster() -> Roster:
 def run(group: SlackUserGroup, day: str, memory: DictMemory | None = None,
         dry_run: bool = False, clock: Clock | None = None,
         rotations: Roster | None = None) -> tuple[TargetPlan, list[str]]:
-    """What the engine does for one target: plan, apply, then the follow-up messages."""
+    """What the engine does for one target: plan, apply, then the plan's messages."""
     clock = clock or make_clock(day)
-    the_roster = rotations or roster()
-    plan = group.plan(the_roster, clock)
-    if plan.changes and not dry_run:
-        group.apply(plan)
-    follow = group.follow_up(plan, the_roster, clock, memory or DictMemory(), dry_run)
-    return plan, plan.notes + follow
+    plan = group.plan(rotations or roster(), clock)
+    applied = group.apply(plan) if plan.changes and not dry_run else []
+    messenger = Messenger(SlackTransport(group.api), memory or DictMemory())
+    follow = messenger.deliver(plan.messages, plan.addresses, clock.now, dry_run)
+    return plan, [*plan.notes, *applied, *follow]
 
 
 def members(slack: FakeSlack) -> set[str]:
@@ -155,7 +158,7 @@ def test_the_slack_id_column_wins_over_the_email(slack: FakeSlack,
     people = dict(roster().people)
     people["keegancsmith"] = people["keegancsmith"].model_copy(
         update={"slack_id": users["keegancsmith"].id, "email": "keegan@personal.example"})
-    with_ids = Roster(rotations=roster().rotations, people=people)
+    with_ids = roster().model_copy(update={"people": people})
     run(target(slack, announce=None), "2022-09-10", rotations=with_ids)
 
     assert members(slack) == {"keegancsmith", "valerybugakov"}
@@ -327,7 +330,7 @@ def test_an_announcement_names_who_slack_cannot_mention_in_plain_text(
     slack.add_group(HANDLE, [users["tbliu98"].id])
     people = dict(roster().people)
     people["tbliu98"] = people["tbliu98"].model_copy(update={"name": "Tammy <b>Liu</b> & co"})
-    renamed = Roster(rotations=roster().rotations, people=people)
+    renamed = roster().model_copy(update={"people": people})
     del slack.users[users["tbliu98"].id]
     memory = DictMemory()
     memory.remember(f"slack.announced.{HANDLE}", "2022-10-10")
@@ -411,7 +414,7 @@ def engine_run(tmp_path: Path, group: SlackUserGroup, day: str = "2022-09-10",
                            EventSettings("Rotation: {engineers}", True), "rotation-sync")
     source = CsvSource(tmp_path / "roster" / "rotations.csv", tmp_path / "roster" / "people.csv")
     engine = Engine(source, {"calendar": calendar, "slack": group}, make_clock(day),
-                    memory or DictMemory())
+                    Messenger(SlackTransport(group.api), memory or DictMemory()))
     return engine.run(apply=apply)
 
 

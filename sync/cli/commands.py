@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec
 
 import typer
 from rich.console import Console
@@ -19,14 +21,17 @@ from sync.cli.logs import LogFormat, setup_logging
 from sync.cli.report_html import render_html
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
-from sync.config import Config, config_path, load_config
+from sync.config.model import Config, config_path, load_config
 from sync.core.clock import Clock
 from sync.core.report import build_report
 from sync.errors import RotationSyncError
-from sync.run.engine import TARGET_NAMES, Engine, RunResult, skipped_targets
+from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
 from sync.run.runner import make_engine, run_sync
 from sync.run.state import StateStore
+from sync.targets.registry import NAMES
+
+P = ParamSpec("P")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Keep the on-call rotation consistent in the calendar, the Slack "
@@ -39,7 +44,7 @@ TodayOption = Annotated[str | None, typer.Option(
     "--today", help="Evaluate as of this day (YYYY-MM-DD), just after its handoff time.",
     show_default=False)]
 OnlyOption = Annotated[str | None, typer.Option(
-    "--only", help="Comma-separated targets: calendar,slack,handbook.", show_default=False)]
+    "--only", help=f"Comma-separated targets: {','.join(NAMES)}.", show_default=False)]
 JsonOption = Annotated[bool, typer.Option(
     "--json", help="One JSON document on stdout; human text goes to stderr.")]
 LogFormatOption = Annotated[LogFormat, typer.Option(
@@ -80,12 +85,29 @@ class Invocation:
             sys.stdout.write(redact(json.dumps(document, indent=2, default=str)) + "\n")
         raise typer.Exit(exit_code)
 
-    def fail(self, error: RotationSyncError) -> None:
-        self.console.print(f"[red]Error:[/] {escape(redact(str(error)))}", highlight=False)
-        self.emit({"exit_code": error.exit_code, "error": redact(str(error)), "findings": [],
-                   "targets": {name: result.as_json()
-                               for name, result in skipped_targets().items()}},
-                  error.exit_code)
+
+
+def guarded(command: Callable[P, None]) -> Callable[P, None]:
+    """The one error handler of every command: an error the user must fix is a message
+    (and with --json still the one document) and its exit code, never a traceback."""
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except RotationSyncError as error:
+            fail(error, as_json=bool(kwargs.get("as_json")))
+    return run
+
+
+def fail(error: RotationSyncError, as_json: bool) -> None:
+    make_console(stderr=as_json).print(f"[red]Error:[/] {escape(redact(str(error)))}",
+                                       highlight=False)
+    if as_json:
+        document = {"exit_code": error.exit_code, "error": redact(str(error)), "findings": [],
+                    "targets": {name: result.as_json()
+                                for name, result in skipped_targets().items()}}
+        sys.stdout.write(redact(json.dumps(document, indent=2, default=str)) + "\n")
+    raise typer.Exit(error.exit_code)
 
 
 def make_console(stderr: bool) -> Console:
@@ -110,9 +132,9 @@ def parse_only(value: str | None) -> set[str] | None:
     if value is None:
         return None
     names = {name.strip() for name in value.split(",") if name.strip()}
-    unknown = names - set(TARGET_NAMES)
+    unknown = names - set(NAMES)
     if unknown or not names:
-        raise typer.BadParameter(f"choose among {', '.join(TARGET_NAMES)}; got {value!r}.",
+        raise typer.BadParameter(f"choose among {', '.join(NAMES)}; got {value!r}.",
                                  param_hint="--only")
     return names
 
@@ -127,33 +149,30 @@ def parse_age(value: str) -> timedelta:
 
 
 @app.command()
+@guarded
 def validate(config: ConfigOption = None, today: TodayOption = None, only: OnlyOption = None,
              as_json: JsonOption = False, log_format: LogFormatOption = "text") -> None:
     """Read and validate the roster, and print the findings."""
     configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
-    try:
-        settings = invocation.load()
-        result = invocation.validate(settings)
-    except RotationSyncError as error:
-        invocation.fail(error)
+    settings = invocation.load()
+    result = invocation.validate(settings)
     invocation.finish(result)
 
 
 @app.command()
+@guarded
 def plan(config: ConfigOption = None, today: TodayOption = None, only: OnlyOption = None,
          as_json: JsonOption = False, log_format: LogFormatOption = "text") -> None:
     """Validate, read every target and print the changes a sync would make; writes nothing."""
     configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
-    try:
-        result = invocation.engine(invocation.load()).run(apply=False)
-    except RotationSyncError as error:
-        invocation.fail(error)
+    result = invocation.engine(invocation.load()).run(apply=False)
     invocation.finish(result)
 
 
 @app.command("sync")
+@guarded
 def sync_command(config: ConfigOption = None, today: TodayOption = None,
                  only: OnlyOption = None, as_json: JsonOption = False,
                  dry_run: Annotated[bool, typer.Option(
@@ -165,19 +184,17 @@ def sync_command(config: ConfigOption = None, today: TodayOption = None,
     """Validate the roster, then make every enabled target agree with it."""
     configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
-    try:
-        settings = invocation.load()
-        if dry_run:
-            result = invocation.engine(settings).run(apply=False, force_delete=force_delete)
-        else:
-            result = run_sync(settings, invocation.clock(settings), invocation.only,
-                              force_delete)
-    except RotationSyncError as error:
-        invocation.fail(error)
+    settings = invocation.load()
+    if dry_run:
+        result = invocation.engine(settings).run(apply=False, force_delete=force_delete)
+    else:
+        result = run_sync(settings, invocation.clock(settings), invocation.only,
+                          force_delete)
     invocation.finish(result)
 
 
 @app.command()
+@guarded
 def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
              run_now: Annotated[bool, typer.Option(
                  "--run-now", help="Also sync once right away, then follow the schedule.")]
@@ -187,10 +204,7 @@ def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
 
     configure_logging(log_format, logging.INFO)
     invocation = Invocation(config, None, None, False)
-    try:
-        nightly = NightlySync(invocation.load())
-    except RotationSyncError as error:
-        invocation.fail(error)
+    nightly = NightlySync(invocation.load())
     nightly.run_forever(run_now)
 
 
@@ -200,6 +214,7 @@ def configure_logging(log_format: LogFormat, level: int = logging.WARNING) -> No
 
 
 @app.command()
+@guarded
 def status(config: ConfigOption = None, as_json: JsonOption = False,
            limit: Annotated[int, typer.Option("--limit", "-n", min=1,
                                               help="How many runs to show.")] = 10,
@@ -209,10 +224,7 @@ def status(config: ConfigOption = None, as_json: JsonOption = False,
     """The last runs, their outcome and what they changed."""
     invocation = Invocation(config, None, None, as_json)
     age = parse_age(max_age) if max_age else None
-    try:
-        store = StateStore(invocation.load().state_dir)
-    except RotationSyncError as error:
-        invocation.fail(error)
+    store = StateStore(invocation.load().state_dir)
     runs = store.runs(limit)
     last = store.last_success()
     healthy = age is None or (last is not None and datetime.now(UTC) - last.finished <= age)
@@ -226,17 +238,15 @@ def status(config: ConfigOption = None, as_json: JsonOption = False,
 
 
 @app.command()
+@guarded
 def report(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOption = False,
            html: Annotated[Path | None, typer.Option(
                "--html", help="Also write a self-contained HTML page with a timeline.",
                show_default=False)] = None) -> None:
     """Coverage and participation: TBD slots, gaps, timezone spread, who is due."""
     invocation = Invocation(config, today, None, as_json)
-    try:
-        settings = invocation.load()
-        result = invocation.validate(settings)
-    except RotationSyncError as error:
-        invocation.fail(error)
+    settings = invocation.load()
+    result = invocation.validate(settings)
     if result.roster is None:
         invocation.finish(result)
     assert result.roster is not None

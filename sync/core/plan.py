@@ -7,11 +7,11 @@ a group's handle). The planner compares two such maps; targets only read and wri
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any, Literal, Protocol
 
-from sync.core.roster import Person, Roster, Rotation
+from sync.core.messages import Addressbook, Message
 
 Action = Literal["create", "update", "delete"]
 
@@ -36,11 +36,22 @@ class Change:
 
 @dataclass(frozen=True)
 class TargetPlan:
+    """Everything `apply` needs, so any instance of the backend can apply it.
+
+    `actual` is what `read()` saw: the owned records, as a Snapshot that also carries what
+    the write needs (raw events, a group id, a blob sha). `messages` are what the sync
+    entails besides the writes (an announcement, direct messages): the messenger sends them,
+    and `addresses` says how to mention and reach people where they go.
+    """
+
     target: str
     desired: Mapping[str, Any]
     actual: Mapping[str, Any]
     changes: list[Change]
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+    messages: tuple[Message, ...] = ()
+    addresses: Addressbook | None = None
+    today: date | None = None
 
     def deletes(self) -> list[Change]:
         return [change for change in self.changes if change.action == "delete"]
@@ -87,131 +98,3 @@ def mass_delete(plan: TargetPlan) -> str | None:
     return (f"this roster would delete {deleting} of the {owned} {plan.target} entries "
             "rotation-sync owns; if that is intended, run again with --force-delete "
             "(a renamed tab or a filtered sheet must not wipe the calendar).")
-
-
-# -- calendar ----------------------------------------------------------------------------
-@dataclass(frozen=True, order=True)
-class Attendee:
-    email: str
-    name: str
-
-    def __str__(self) -> str:
-        return self.email
-
-
-@dataclass(frozen=True)
-class EventState:
-    start: date
-    end: date  # exclusive, as calendars store all-day events
-    summary: str
-    description: str
-    attendees: tuple[Attendee, ...]
-
-    def describe(self) -> str:
-        return f"{self.start} to {self.end - timedelta(days=1)} ({self.summary})"
-
-
-@dataclass(frozen=True)
-class EventSettings:
-    title: str
-    attendees: bool
-    handbook_url: str | None = None
-
-
-def desired_events(roster: Roster, settings: EventSettings) -> dict[str, EventState]:
-    return {rotation.key: event_for(rotation, roster, settings) for rotation in roster.rotations}
-
-
-def event_for(rotation: Rotation, roster: Roster, settings: EventSettings) -> EventState:
-    people = [roster.person(handle) for handle in rotation.engineers]
-    attendees = tuple(sorted(Attendee(p.email, p.name) for p in people)) if settings.attendees \
-        else ()
-    return EventState(
-        start=rotation.start,
-        end=rotation.end + timedelta(days=1),
-        summary=render_title(settings.title, rotation, roster),
-        description=event_description(rotation, settings.handbook_url),
-        attendees=attendees,
-    )
-
-
-def render_title(template: str, rotation: Rotation, roster: Roster) -> str:
-    names = [roster.person(h).name if h else "TBD" for h in rotation.slots]
-    handles = [f"@{h}" if h else "TBD" for h in rotation.slots]
-    return template.format_map({
-        "engineers": ", ".join(names) or "TBD",
-        "handles": ", ".join(handles) or "TBD",
-        "start": rotation.start.isoformat(),
-        "end": rotation.end.isoformat(),
-    })
-
-
-def event_description(rotation: Rotation, handbook_url: str | None) -> str:
-    handles = ", ".join(f"@{h}" if h else "TBD" for h in rotation.slots) or "TBD"
-    lines = [f"Escalation engineer rotation {rotation.label}: {handles}.",
-             "Kept in sync with the rotation roster by rotation-sync; edit the roster, "
-             "not this event."]
-    if handbook_url:
-        lines.append(f"Handbook: {handbook_url}")
-    return "\n".join(lines)
-
-
-# -- slack group -------------------------------------------------------------------------
-@dataclass(frozen=True, order=True)
-class Member:
-    handle: str
-    email: str
-
-    def __str__(self) -> str:
-        return f"@{self.handle}"
-
-    @classmethod
-    def of(cls, person: Person) -> Member:
-        return cls(person.github, person.email)
-
-
-@dataclass(frozen=True)
-class GroupState:
-    handle: str
-    enabled: bool
-    members: tuple[Member, ...]  # sorted, so equal groups compare equal
-
-    def describe(self) -> str:
-        who = ", ".join(f"@{m.handle}" for m in self.members) or "nobody"
-        return f"@{self.handle} ({'enabled' if self.enabled else 'disabled'}): {who}"
-
-
-@dataclass(frozen=True)
-class GroupSettings:
-    handle: str
-    empty_policy: Literal["keep", "disable", "fallback"]
-    fallback: tuple[str, ...]
-    notify_changes: bool = False
-
-
-def desired_group(roster: Roster, members: list[Person], actual: GroupState | None,
-                  settings: GroupSettings) -> tuple[GroupState | None, str | None]:
-    """The group for `members` (today's resolvable engineers), or what empty_policy says.
-
-    Returns the desired group (None: leave it alone) and a note saying which policy applied.
-    """
-    if members:
-        return group_of(settings.handle, members), None
-    if settings.empty_policy == "fallback":
-        fallback = [roster.person(handle) for handle in settings.fallback]
-        return group_of(settings.handle, fallback), ("Nobody is on rotation now: the group "
-                                                     "holds the fallback engineers "
-                                                     "(empty_policy = fallback).")
-    if settings.empty_policy == "disable":
-        kept = actual.members if actual else ()
-        return GroupState(settings.handle, False, kept), \
-            "Nobody is on rotation now: the group is disabled (empty_policy = disable)."
-    return actual, "Nobody is on rotation now: the group keeps its members (empty_policy = keep)."
-
-
-def group_of(handle: str, people: list[Person]) -> GroupState:
-    return GroupState(handle, True, tuple(sorted(Member.of(person) for person in people)))
-
-
-def todays_engineers(roster: Roster, rotation: Rotation | None) -> list[Person]:
-    return [roster.person(handle) for handle in rotation.engineers] if rotation else []

@@ -79,7 +79,7 @@ def build_report(roster: Roster, clock: Clock) -> Report:
         unfilled=[Unfilled(r.label, r.row, r.start, r.tbd_count) for r in upcoming
                   if r.tbd_count],
         gaps=[gap for gap in gaps(roster.rotations) if gap.last >= clock.today],
-        spreads=[spread(r, roster, clock) for r in roster.rotations],
+        spreads=[spread(r, roster) for r in roster.rotations],
         people=due_first([participation(p, roster.rotations, clock.today)
                           for p in roster.people.values()]),
     )
@@ -92,8 +92,8 @@ def gaps(rotations: tuple[Rotation, ...]) -> list[Gap]:
             if after.start > before.end + timedelta(days=1)]
 
 
-def spread(rotation: Rotation, roster: Roster, clock: Clock) -> Spread:
-    moment = rotation.begins(clock.handoff, clock.tz)
+def spread(rotation: Rotation, roster: Roster) -> Spread:
+    moment = roster.begins(rotation)
     offsets = sorted(utc_offset(roster.person(h).timezone, moment) for h in rotation.engineers)
     hours = (offsets[-1] - offsets[0]).total_seconds() / 3600 if offsets else 0.0
     return Spread(rotation.label, rotation.row, [f"@{h}" for h in rotation.engineers],

@@ -1,8 +1,17 @@
-"""The roster as managers mean it: people and rotations. Pure data, no I/O."""
+"""The roster as managers mean it: people, rotations, and who is on rotation when. No I/O.
+
+`Roster.on_call` and `Roster.handoffs` are the one answer to "who is on rotation at this
+instant" and "when does that answer change": the Slack group, the handoff announcement,
+`schedule`'s one-off runs and the checks all ask them, so a rule that changes the answer
+(overrides, time off) changes this module only.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -50,25 +59,84 @@ class Rotation(BaseModel):
     def label(self) -> str:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
-    def begins(self, handoff: time, tz: ZoneInfo) -> datetime:
-        return datetime.combine(self.start, handoff, tz)
 
-    def ends(self, handoff: time, tz: ZoneInfo) -> datetime:
-        """A rotation ends at the handoff time on the day after its (inclusive) End day."""
-        return datetime.combine(self.end + timedelta(days=1), handoff, tz)
+@dataclass(frozen=True)
+class OnCall:
+    """Who is on rotation at one instant: the rotation running then (None in a gap or
+    outside the roster) and the people on it, in roster order."""
 
-    def is_current(self, now: datetime, handoff: time, tz: ZoneInfo) -> bool:
-        return self.begins(handoff, tz) <= now < self.ends(handoff, tz)
+    rotation: Rotation | None
+    people: tuple[Person, ...]
+
+    @property
+    def handles(self) -> tuple[str, ...]:
+        return tuple(person.github for person in self.people)
 
 
 class Roster(BaseModel):
+    """Rotations sorted by start, People keyed by Person.key, and the clock rules that say
+    when a rotation runs: from `handoff_time` in `timezone` on its Start day until
+    `handoff_time` on the day after its End day."""
+
     model_config = ConfigDict(frozen=True)
 
     rotations: tuple[Rotation, ...]
     people: dict[str, Person]  # keyed by Person.key
+    timezone: str
+    handoff_time: time
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     def person(self, handle: str) -> Person:
         return self.people[handle.lower()]
 
-    def current(self, now: datetime, handoff: time, tz: ZoneInfo) -> Rotation | None:
-        return next((r for r in self.rotations if r.is_current(now, handoff, tz)), None)
+    # -- when rotations run ------------------------------------------------------------
+    def handoff_on(self, day: date) -> datetime:
+        """The handoff instant of `day`, as a real local time: a handoff time that a DST
+        change skips (02:30 in spring) is the instant one hour later, when it happens."""
+        local = datetime.combine(day, self.handoff_time, self.tz)
+        return local.astimezone(UTC).astimezone(self.tz)
+
+    def begins(self, rotation: Rotation) -> datetime:
+        return self.handoff_on(rotation.start)
+
+    def ends(self, rotation: Rotation) -> datetime:
+        """A rotation ends at the handoff on the day after its (inclusive) End day."""
+        return self.handoff_on(rotation.end + timedelta(days=1))
+
+    # -- who is on rotation --------------------------------------------------------------
+    def on_call(self, at: datetime) -> OnCall:
+        """Who is on rotation at the instant `at` (any timezone)."""
+        rotation = self.running(at)
+        if rotation is None:
+            return OnCall(None, ())
+        return OnCall(rotation, tuple(self.person(handle) for handle in rotation.engineers))
+
+    def handoffs(self, start: datetime, end: datetime | None = None) -> list[datetime]:
+        """The instants in (start, end] at which `on_call`'s answer changes, sorted, in the
+        roster's timezone; `end=None` means every later one."""
+        moments = {self.begins(r) for r in self.rotations} | {self.ends(r) for r in
+                                                             self.rotations}
+        return sorted(m for m in moments if start < m and (end is None or m <= end))
+
+    def running(self, at: datetime) -> Rotation | None:
+        """The rotation whose span holds `at`; rotations never overlap (validation)."""
+        starts, ordered = self.timeline
+        index = bisect_right(starts, at.astimezone(UTC)) - 1
+        if index < 0:
+            return None
+        rotation = ordered[index]
+        return rotation if at < self.ends(rotation) else None
+
+    @cached_property
+    def timeline(self) -> tuple[list[datetime], list[Rotation]]:
+        """Rotations by start, with their start instants in UTC, for bisecting."""
+        ordered = sorted(self.rotations, key=lambda r: r.start)
+        return [self.begins(r).astimezone(UTC) for r in ordered], ordered
+
+    def before(self, rotation: Rotation) -> Rotation | None:
+        """The rotation that started last before `rotation`, if any."""
+        earlier = [r for r in self.rotations if r.start < rotation.start]
+        return max(earlier, key=lambda r: r.start) if earlier else None

@@ -7,86 +7,33 @@ text, so every message points at a cell the manager can click.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sync.core.clock import Clock, format_offset, utc_offset
+from sync.core.cells import (
+    Table,
+    cell_problem,
+    cells_are_clean,
+    engineer_columns,
+    one_line,
+    read_table,
+    text,
+)
+from sync.core.clock import Clock
 from sync.core.findings import Finding, Findings
 from sync.core.roster import Person, Roster, Rotation
-from sync.sources import Cell, RawRoster, RawTab
+from sync.core.rules import check_rotations, check_sequence
+from sync.sources import Cell, RawRoster
 
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 EMAIL = re.compile(r"^[^@\s,;<>|]+@[^@\s,;<>|]+\.[^@\s,;<>|]+$")
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SHEET_ERROR = re.compile(
-    r"^#(REF!|N/A|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)$|^Loading\.\.\.$"
-)
-MARKUP = re.compile(r"<[A-Za-z/!?]|&#?[A-Za-z0-9]+;|`|\[|\]")
-ENGINEER_N = re.compile(r"^engineer\s*(\d+)$")
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of a spreadsheet date serial number
-
-MIN_DAYS, MAX_DAYS = 28, 70
-TEAM_SIZE = 3
-TBD_HORIZON = timedelta(days=14)
-NARROW_SPREAD = timedelta(hours=3)
 
 ROTATION_HEADERS = ("start", "end")
 PEOPLE_HEADERS = ("github", "name", "email", "timezone")
-
-
-# -- tabs and cells ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Table:
-    """A tab with its header resolved: column lookups by case-insensitive name."""
-
-    tab: RawTab
-    columns: dict[str, int]  # normalised header → index
-    titles: dict[str, str]  # normalised header → the header as the manager typed it
-
-    def cell(self, row: list[Cell], name: str) -> Cell:
-        index = self.columns.get(name)
-        return row[index] if index is not None and index < len(row) else None
-
-    def title(self, name: str) -> str:
-        return self.titles.get(name, name.title())
-
-    def body(self) -> Iterable[tuple[int, list[Cell]]]:
-        """Data rows with the sheet row number, skipping rows left entirely blank."""
-        for number, row in enumerate(self.tab.rows[1:], start=2):
-            if any(text(self.cell(row, name)) for name in self.columns):
-                yield number, row
-
-
-def text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
-
-
-def normalise(header: Cell) -> str:
-    return " ".join(text(header).lower().split())
-
-
-def read_table(tab: RawTab, required: tuple[str, ...], findings: Findings) -> Table | None:
-    header = tab.rows[0] if tab.rows else []
-    columns: dict[str, int] = {}
-    titles: dict[str, str] = {}
-    for index, cell in enumerate(header):
-        name = normalise(cell)
-        if name and name not in columns:
-            columns[name] = index
-            titles[name] = text(cell)
-    missing = [name for name in required if name not in columns]
-    for name in missing:
-        findings.error("missing-header", tab.name, 1, name.title(),
-                       f'the required column "{name.title()}" is missing from the header row.')
-    return None if missing else Table(tab, columns, titles)
 
 
 # -- entry point -------------------------------------------------------------------------
@@ -104,15 +51,14 @@ def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]
         return None, findings.items
     people = parse_people(people_table, findings)
     rotations = parse_rotations(rotations_table, people, findings)
+    roster = Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)), people=people,
+                    timezone=clock.tz.key, handoff_time=clock.handoff)
     check_sequence(rotations, raw.rotations.name, findings)
-    check_rotations(rotations, people, clock, raw.rotations.name, rotations_table, findings)
+    check_rotations(roster, clock, raw.rotations.name, rotations_table, findings)
     ordered = sorted(findings.items, key=lambda f: (f.severity != "error",
                                                     f.tab != raw.rotations.name,
                                                     f.row is None, f.row or 0))
-    if findings.has_errors:
-        return None, ordered
-    return Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)), people=people), \
-        ordered
+    return (None if findings.has_errors else roster), ordered
 
 
 # -- people ------------------------------------------------------------------------------
@@ -180,45 +126,7 @@ def known_timezone(name: str) -> bool:
     return True
 
 
-def cells_are_clean(table: Table, row_number: int, row: list[Cell], names: Iterable[str],
-                    findings: Findings, newline_ok: tuple[str, ...] = ()) -> bool:
-    """Spreadsheet errors and text that would break the Markdown table stop the row."""
-    clean = True
-    for name in names:
-        value = text(table.cell(row, name))
-        problem = cell_problem(value, newline_ok=name in newline_ok)
-        if problem:
-            clean = False
-            code, message = problem
-            findings.error(code, table.tab.name, row_number, table.title(name), message)
-    return clean
-
-
-def cell_problem(value: str, newline_ok: bool) -> tuple[str, str] | None:
-    if SHEET_ERROR.match(value):
-        return "sheet-error", f"the cell shows the spreadsheet error {value}; fix the formula."
-    if "|" in value:
-        return "unsafe-text", f'"{value}" contains "|", which would break the handbook table.'
-    if MARKUP.search(value):
-        return "unsafe-text", f'"{value}" contains markup (HTML, links or code); use plain text.'
-    if not newline_ok and ("\n" in value or "\r" in value):
-        return "unsafe-text", f'"{one_line(value)}" contains a line break; keep it on one line.'
-    return None
-
-
-def one_line(value: str) -> str:
-    return " ".join(value.split())
-
-
 # -- rotations ---------------------------------------------------------------------------
-def engineer_columns(table: Table) -> list[str]:
-    """`Engineers` and/or `Engineer 1..N`, in slot order."""
-    numbered = sorted((int(match.group(1)), name) for name in table.columns
-                      if (match := ENGINEER_N.match(name)))
-    names = ["engineers"] if "engineers" in table.columns else []
-    return names + [name for _, name in numbered]
-
-
 def parse_rotations(table: Table, people: dict[str, Person],
                     findings: Findings) -> list[Rotation]:
     rotations = []
@@ -327,80 +235,3 @@ def check_handle(token: str, table: Table, row_number: int, column: str,
     return people[handle.lower()].github
 
 
-# -- rules across rotations --------------------------------------------------------------
-def check_sequence(rotations: list[Rotation], tab: str, findings: Findings) -> None:
-    """Overlaps are errors; gaps between consecutive rotations are warnings."""
-    previous: Rotation | None = None
-    for rotation in sorted(rotations, key=lambda r: (r.start, r.row or 0)):
-        if previous is not None and rotation.start <= previous.end:
-            findings.error("overlap", tab, rotation.row, "Start",
-                           f"{rotation.label} overlaps row {previous.row} ({previous.label}).")
-        elif previous is not None and rotation.start > previous.end + timedelta(days=1):
-            first_gap = previous.end + timedelta(days=1)
-            last_gap = rotation.start - timedelta(days=1)
-            findings.warning("gap", tab, rotation.row, "Start",
-                             f"nobody is on rotation from {first_gap} to {last_gap} "
-                             f"(between row {previous.row} and row {rotation.row}).")
-        if previous is None or rotation.end > previous.end:
-            previous = rotation
-
-
-def check_rotations(rotations: list[Rotation], people: dict[str, Person], clock: Clock,
-                    tab: str, table: Table, findings: Findings) -> None:
-    if not rotations and not findings.has_errors:
-        findings.error("empty-roster", tab, None, None,
-                       "there is no rotation at all; refusing to sync an empty roster "
-                       "(was the tab cleared, renamed or filtered?).")
-        return
-    engineers_title = table.title(engineer_columns(table)[0])
-    for rotation in rotations:
-        check_length(rotation, tab, table.title("end"), findings)
-        check_team(rotation, clock, tab, engineers_title, findings)
-        check_coverage(rotation, people, clock, tab, engineers_title, findings)
-    if rotations and not any(r.is_current(clock.now, clock.handoff, clock.tz)
-                             for r in rotations):
-        findings.warning("no-current-rotation", tab, None, None,
-                         f"no rotation covers today ({clock.today}), so nobody is on call.")
-
-
-def check_length(rotation: Rotation, tab: str, column: str, findings: Findings) -> None:
-    days = (rotation.end - rotation.start).days + 1
-    if not MIN_DAYS <= days <= MAX_DAYS:
-        findings.warning("rotation-length", tab, rotation.row, column,
-                         f"{rotation.label} lasts {describe_days(days)}; rotations are "
-                         "meant to last 4 to 10 weeks.")
-
-
-def describe_days(days: int) -> str:
-    weeks, rest = divmod(days, 7)
-    parts = [f"{weeks} week{'s' * (weeks != 1)}"] if weeks else []
-    parts += [f"{rest} day{'s' * (rest != 1)}"] if rest or not weeks else []
-    return " and ".join(parts)
-
-
-def check_team(rotation: Rotation, clock: Clock, tab: str, column: str,
-               findings: Findings) -> None:
-    if len(rotation.slots) != TEAM_SIZE:
-        findings.warning("engineer-count", tab, rotation.row, column,
-                         f"{rotation.label} has {len(rotation.slots)} engineer slot"
-                         f"{'s' * (len(rotation.slots) != 1)}; {TEAM_SIZE} is the target.")
-    starts_soon = rotation.start <= clock.today + TBD_HORIZON and rotation.end >= clock.today
-    if rotation.tbd_count and starts_soon:
-        findings.warning("unfilled-soon", tab, rotation.row, column,
-                         f"{rotation.label} starts within 14 days and still has "
-                         f"{rotation.tbd_count} TBD slot{'s' * (rotation.tbd_count != 1)}.")
-
-
-def check_coverage(rotation: Rotation, people: dict[str, Person], clock: Clock, tab: str,
-                   column: str, findings: Findings) -> None:
-    """All engineers within 3 hours of each other leaves most of the day uncovered."""
-    if len(rotation.engineers) < 2:
-        return
-    moment = rotation.begins(clock.handoff, clock.tz)
-    offsets = sorted(utc_offset(people[h.lower()].timezone, moment) for h in rotation.engineers)
-    if offsets[-1] - offsets[0] <= NARROW_SPREAD:
-        spread = format_offset(offsets[0]) if offsets[0] == offsets[-1] else \
-            f"between {format_offset(offsets[0])} and {format_offset(offsets[-1])}"
-        findings.warning("timezone-coverage", tab, rotation.row, column,
-                         f"all engineers of {rotation.label} are {spread}; broad timezone "
-                         "coverage is preferred.")

@@ -1,8 +1,9 @@
-"""validate → read every target → plan → (guard) → apply, one target at a time.
+"""validate → read every target → plan → (guard) → apply → messages, one target at a time.
 
 Like vdirsyncer, every target is read and planned before anything is written, so an invalid
 roster or a suspicious mass delete stops the run with nothing written anywhere; a target
-that fails while applying does not stop the others.
+that fails while applying does not stop the others. The messages a target's plan entails
+go to the messenger once its writes are done (a dry run only previews them).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from sync.core.findings import Finding
 from sync.core.plan import Change, TargetPlan, mass_delete
 from sync.core.roster import Roster
 from sync.core.validate import validate
-from sync.errors import RotationSyncError
+from sync.errors import Outcome, RotationSyncError
+from sync.run.messenger import Messenger
 from sync.sources import RosterSource
-from sync.targets.base import Memory, Target
+from sync.targets.base import Target
+from sync.targets.registry import NAMES
 
 log = logging.getLogger(__name__)
 
-TARGET_NAMES = ("calendar", "slack", "handbook")
 Status = Literal["ok", "failed", "skipped"]
 
 
@@ -45,7 +47,7 @@ class RunResult:
     command: str
     findings: list[Finding]
     targets: dict[str, TargetResult]
-    exit_code: int = 0
+    exit_code: Outcome = Outcome.OK
     roster: Roster | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -60,16 +62,16 @@ class RunResult:
 
 class Engine:
     def __init__(self, source: RosterSource, targets: Mapping[str, Target], clock: Clock,
-                 memory: Memory | None = None) -> None:
+                 messenger: Messenger | None = None) -> None:
         self.source = source
         self.targets = dict(targets)
         self.clock = clock
-        self.memory = memory
+        self.messenger = messenger
 
     def validate(self) -> RunResult:
         roster, findings = validate(self.source.read(), self.clock)
-        return RunResult("validate", findings, skipped_targets(), 1 if roster is None else 0,
-                         roster)
+        outcome = Outcome.INVALID_ROSTER if roster is None else Outcome.OK
+        return RunResult("validate", findings, skipped_targets(), outcome, roster)
 
     def run(self, apply: bool, force_delete: bool = False) -> RunResult:
         """`apply=False` is `plan`: it reads every target and writes nothing."""
@@ -81,16 +83,16 @@ class Engine:
         refusals = [] if force_delete else self.guard(plans)
         if refusals:
             result.findings.extend(refusals)
-            result.exit_code = 1
+            result.exit_code = Outcome.INVALID_ROSTER
             for name, plan in plans.items():
                 result.targets[name] = TargetResult("skipped", "refused: nothing was written",
-                                                    plan.changes, plan.notes)
+                                                    plan.changes, list(plan.notes))
             return result
         if apply:
             self.apply_all(plans, result.targets)
-        self.follow_up_all(plans, result.roster, result.targets, dry_run=not apply)
+        self.deliver_all(plans, result.targets, dry_run=not apply)
         failed = any(r.status == "failed" for r in result.targets.values())
-        result.exit_code = 3 if failed else 0
+        result.exit_code = Outcome.TARGET_FAILED if failed else Outcome.OK
         return result
 
     def plan_all(self, roster: Roster,
@@ -102,7 +104,8 @@ class Engine:
             except Exception as error:
                 results[name] = failure(name, "reading", error)
                 continue
-            results[name] = TargetResult("ok", None, plans[name].changes, plans[name].notes)
+            results[name] = TargetResult("ok", None, plans[name].changes,
+                                         list(plans[name].notes))
         return plans
 
     def guard(self, plans: Mapping[str, TargetPlan]) -> list[Finding]:
@@ -120,22 +123,22 @@ class Engine:
             if not plan.changes:
                 continue  # a no-op run writes nothing, not even the same bytes again
             try:
-                self.targets[name].apply(plan)
+                results[name].notes.extend(self.targets[name].apply(plan))
             except Exception as error:
                 results[name] = failure(name, "writing", error)
-                results[name].notes = plan.notes
+                results[name].notes = list(plan.notes)
 
-
-    def follow_up_all(self, plans: Mapping[str, TargetPlan], roster: Roster,
-                      results: dict[str, TargetResult], dry_run: bool) -> None:
-        if self.memory is None:
+    def deliver_all(self, plans: Mapping[str, TargetPlan], results: dict[str, TargetResult],
+                    dry_run: bool) -> None:
+        """The messages of each target whose writes succeeded."""
+        if self.messenger is None:
             return
         for name, plan in plans.items():
-            if results[name].status != "ok":
+            if results[name].status != "ok" or not plan.messages:
                 continue
             try:
-                notes = self.targets[name].follow_up(plan, roster, self.clock, self.memory,
-                                                     dry_run)
+                notes = self.messenger.deliver(plan.messages, plan.addresses, self.clock.now,
+                                               dry_run)
             except Exception as error:
                 results[name] = failure(name, "sending messages", error)
                 results[name].changes = plan.changes
@@ -145,7 +148,7 @@ class Engine:
 
 def skipped_targets() -> dict[str, TargetResult]:
     """Every target appears in the output; one not run (yet) is `skipped`."""
-    return {name: TargetResult("skipped") for name in TARGET_NAMES}
+    return {name: TargetResult("skipped") for name in NAMES}
 
 
 def failure(name: str, stage: str, error: Exception) -> TargetResult:

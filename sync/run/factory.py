@@ -1,22 +1,26 @@
-"""Wiring: which class serves each `kind` of the config. The only place that knows them all."""
+"""Wiring: the source, the targets (from the registry) and the messenger's transport of one
+run. One Slack client serves the Slack target and every message of the run."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from sync.clients.secrets import secret
-from sync.config import (
-    Config,
-    CsvSource,
-    FileHandbook,
-    FileSlack,
-    GithubHandbook,
-    GoogleCalendar,
-    IcsCalendar,
-    SlackSlack,
+from sync.clients.slack import SlackApi
+from sync.config.model import Config
+from sync.config.sections import CsvSource
+from sync.run.messenger import (
+    MESSAGES_FILE,
+    FileTransport,
+    LazyTransport,
+    SlackTransport,
+    Transport,
 )
-from sync.core.plan import EventSettings, GroupSettings
-from sync.errors import ConfigError
 from sync.sources import RosterSource
 from sync.targets.base import Target
+from sync.targets.handbook.settings import GithubHandbook, page_url
+from sync.targets.registry import TARGETS
+from sync.targets.slack.settings import FileSlack, SlackSlack
 
 
 def make_source(config: Config) -> RosterSource:
@@ -30,66 +34,49 @@ def make_source(config: Config) -> RosterSource:
     return Sheets.from_config(source)  # credentials are checked here, before any write
 
 
-def make_targets(config: Config, only: set[str] | None = None) -> dict[str, Target]:
-    targets: dict[str, Target] = {}
-    for name, section in config.target_sections().items():
-        if section is None or (only is not None and name not in only):
-            continue
-        targets[name] = make_target(config, section)
-    return targets
+class Wiring:
+    """One run's shared pieces, built when first asked for."""
 
+    def __init__(self, config: Config) -> None:
+        self.config = config
 
-def make_target(config: Config, section: object) -> Target:
-    if isinstance(section, IcsCalendar):
-        from sync.targets.calendar.ics import IcsCalendar as Ics
+    def targets(self, only: set[str] | None = None) -> dict[str, Target]:
+        targets: dict[str, Target] = {}
+        for entry in TARGETS:
+            section = self.config.section(entry.name)
+            if section is not None and (only is None or entry.name in only):
+                targets[entry.name] = entry.build(self, section)
+        return targets
 
-        return Ics(section.path, event_settings(config), section.namespace)
-    if isinstance(section, GoogleCalendar):
-        from sync.targets.calendar.google import GoogleCalendar as Google
+    def handbook_url(self) -> str | None:
+        handbook = self.config.section("handbook")
+        return page_url(handbook) if isinstance(handbook, GithubHandbook) else None
 
-        return Google(event_settings(config), section)  # credentials checked here, before writes
-    if isinstance(section, FileSlack):
-        from sync.targets.slack.file import SlackFile
+    def slack_api(self) -> SlackApi:
+        return self.slack
 
-        return SlackFile(section.path, group_settings(config))
-    if isinstance(section, SlackSlack):
-        from sync.targets.slack.slack import SlackUserGroup
-
+    @cached_property
+    def slack(self) -> SlackApi:
+        section = self.config.section("slack")
+        assert isinstance(section, SlackSlack)
         token = secret("SLACK_BOT_TOKEN", "[slack] kind = \"slack\" needs the Slack app's bot "
                        "token (xoxb-…); see the README for the scopes it needs.")
-        return SlackUserGroup(token, group_settings(config), section.api_url,
-                              section.announce_channel)
-    if isinstance(section, FileHandbook):
-        from sync.targets.handbook.file import HandbookFile
+        return SlackApi.connect(token, section.api_url, section.usergroup)
 
-        return HandbookFile(section.path, section.stamp)
-    if isinstance(section, GithubHandbook):
-        from sync.targets.handbook.github import HandbookGithub
+    def transport(self) -> Transport:
+        """Where messages go: the [slack] section's Slack, or its local messages file. Built
+        on the first post, so a run that posts nothing needs no token."""
+        return LazyTransport(self.build_transport)
 
-        token = secret("GITHUB_TOKEN", "[handbook] kind = \"github\" needs a GitHub token "
-                       f"with Contents and Pull requests read/write on {section.repo}.")
-        return HandbookGithub(section.repo, section.path, section.branch, section.mode, token,
-                              section.api_url, section.stamp)
-    raise ConfigError(f"{type(section).__name__} is not available yet.")
-
-
-def event_settings(config: Config) -> EventSettings:
-    assert config.calendar is not None
-    return EventSettings(config.calendar.event_title, config.calendar.attendees,
-                         handbook_url(config))
+    def build_transport(self) -> Transport:
+        slack = self.config.section("slack")
+        if isinstance(slack, FileSlack):
+            return FileTransport(slack.path.parent / MESSAGES_FILE)
+        if isinstance(slack, SlackSlack):
+            return SlackTransport(self.slack)
+        raise LookupError("[notify] channel is set but there is no [slack] section to post "
+                          "with; add one (kind = \"slack\" or \"file\").")
 
 
-def group_settings(config: Config) -> GroupSettings:
-    assert config.slack is not None
-    return GroupSettings(config.slack.usergroup, config.slack.empty_policy,
-                         tuple(h.removeprefix("@") for h in config.slack.fallback),
-                         config.slack.notify_changes)
-
-
-def handbook_url(config: Config) -> str | None:
-    handbook = config.handbook
-    if handbook is None or handbook.kind != "github":
-        return None
-    host = handbook.api_url.removesuffix("/").removesuffix("/api/v3")
-    host = "https://github.com" if host == "https://api.github.com" else host
-    return f"{host}/{handbook.repo}/blob/{handbook.branch}/{handbook.path}"
+def make_targets(config: Config, only: set[str] | None = None) -> dict[str, Target]:
+    return Wiring(config).targets(only)

@@ -15,57 +15,25 @@ import json
 import logging
 from dataclasses import dataclass
 
-from sync.clients.secrets import redact, secret
-from sync.config import Config, FileSlack
+from sync.clients.secrets import redact
+from sync.config.model import Config
+from sync.errors import Outcome
 from sync.run.engine import RunResult
-from sync.run.messenger import MESSAGES_FILE, FileMessenger, Messenger, slack_escape
-from sync.targets.base import Memory
+from sync.run.messenger import Memory, Transport
+from sync.targets.registry import LABELS
+from sync.targets.slack.settings import SlackCommon
 
 log = logging.getLogger(__name__)
 
 MEMORY_KEY = "notify.posted-problem"
 MAX_LINES = 15
-TARGET_LABELS = {"calendar": "the calendar", "slack": "the Slack group",
-                 "handbook": "the handbook page"}
-
-
-class SlackMessenger:
-    """chat.postMessage through the Slack target's client, retry policy and error advice."""
-
-    def __init__(self, token: str, api_url: str, usergroup: str) -> None:
-        from slack_sdk import WebClient
-
-        from sync.targets.slack.slack import TIMEOUT_SECONDS
-
-        self.client = WebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS,
-                                retry_handlers=[])  # sync.clients.retry is the one retry policy
-        self.api_url = api_url
-        self.usergroup = usergroup
-
-    def post(self, channel: str, text: str) -> None:
-        from sync.targets.slack.slack import SlackApi, never_sent
-
-        api = SlackApi(self.client, self.api_url, self.usergroup, channel)
-        api.call("chat.postMessage", never_sent, channel=channel, text=slack_escape(text),
-                 unfurl_links=False)
 
 
 def notice_channel(config: Config) -> str | None:
     if config.notify.channel:
         return config.notify.channel
-    return config.slack.announce_channel if config.slack else None
-
-
-def make_messenger(config: Config) -> Messenger:
-    slack = config.slack
-    if slack is None:
-        raise LookupError("[notify] channel is set but there is no [slack] section to post "
-                          "with; add one (kind = \"slack\" or \"file\").")
-    if isinstance(slack, FileSlack):
-        return FileMessenger(slack.path.parent / MESSAGES_FILE)
-    token = secret("SLACK_BOT_TOKEN", "failure notices are posted with the Slack app's bot "
-                   "token.")
-    return SlackMessenger(token, slack.api_url, slack.usergroup)
+    slack = config.section("slack")
+    return slack.announce_channel if isinstance(slack, SlackCommon) else None
 
 
 # -- what a notice says --------------------------------------------------------------------
@@ -78,9 +46,9 @@ class Problem:
 
 
 def problem_of(result: RunResult) -> Problem | None:
-    if result.exit_code == 1:
+    if result.exit_code == Outcome.INVALID_ROSTER:
         return roster_problem(result)
-    if result.exit_code == 3:
+    if result.exit_code == Outcome.TARGET_FAILED:
         return target_problem(result)
     return None
 
@@ -105,9 +73,9 @@ def roster_problem(result: RunResult) -> Problem:
 def target_problem(result: RunResult) -> Problem:
     failed = {name: t.error or "failed" for name, t in result.targets.items()
               if t.status == "failed"}
-    synced = [TARGET_LABELS.get(n, n) for n, t in result.targets.items() if t.status == "ok"]
+    synced = [LABELS.get(n, n) for n, t in result.targets.items() if t.status == "ok"]
     headline = (f"The escalation rotation sync could not update "
-                f"{joined([TARGET_LABELS.get(name, name) for name in failed])}"
+                f"{joined([LABELS.get(name, name) for name in failed])}"
                 + (f"; {joined(synced)} {'is' if len(synced) == 1 else 'are'} up to date"
                    if synced else "")
                 + ". The next run tries again:")
@@ -145,7 +113,7 @@ ALL_CLEAR = ("rotation-sync: The escalation rotation sync works again: the calen
 
 # -- when to post ----------------------------------------------------------------------------
 def notify_after_run(config: Config, result: RunResult, memory: Memory,
-                     messenger: Messenger | None = None) -> str | None:
+                     transport: Transport) -> str | None:
     """Post a failure notice or the all-clear when due; says what happened, for the history.
 
     Only the fingerprint of a problem that was actually posted is remembered, so a notice
@@ -159,17 +127,17 @@ def notify_after_run(config: Config, result: RunResult, memory: Memory,
     if problem is not None:
         if problem.fingerprint == posted:
             return f"failure notice not repeated: the same problem was posted in {channel}"
-        return send(config, channel, problem.text, memory, problem.fingerprint, messenger,
+        return send(transport, channel, problem.text, memory, problem.fingerprint,
                     "failure notice")
-    if result.exit_code == 0 and posted:
-        return send(config, channel, ALL_CLEAR, memory, None, messenger, "all-clear")
+    if result.exit_code == Outcome.OK and posted:
+        return send(transport, channel, ALL_CLEAR, memory, None, "all-clear")
     return None
 
 
-def send(config: Config, channel: str, text: str, memory: Memory, fingerprint: str | None,
-         messenger: Messenger | None, what: str) -> str:
+def send(transport: Transport, channel: str, text: str, memory: Memory,
+         fingerprint: str | None, what: str) -> str:
     try:
-        (messenger or make_messenger(config)).post(channel, text)
+        transport.post(channel, text)
     except Exception as error:
         reason = redact(str(error)) or type(error).__name__
         log.warning("The %s could not be posted in %s: %s", what, channel, reason)

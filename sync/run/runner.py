@@ -12,43 +12,47 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sync.clients.secrets import redact
-from sync.config import Config
+from sync.config.model import Config
 from sync.core.clock import Clock
-from sync.errors import RotationSyncError
+from sync.errors import Outcome, RotationSyncError
 from sync.run.engine import Engine, RunResult
-from sync.run.factory import make_source, make_targets
-from sync.run.messenger import Messenger
+from sync.run.factory import Wiring, make_source
+from sync.run.messenger import Memory, Messenger, Transport
 from sync.run.notify import notify_after_run
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
-from sync.targets.base import Memory
 
 log = logging.getLogger("sync.run")
 
 
 def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
-                memory: Memory | None = None) -> Engine:
-    return Engine(make_source(config), make_targets(config, only), clock,
-                  memory if memory is not None else StateStore(config.state_dir))
+                memory: Memory | None = None, transport: Transport | None = None) -> Engine:
+    """The engine of one run, with its one messenger (and one Slack client)."""
+    wiring = Wiring(config)
+    messenger = Messenger(transport or wiring.transport(),
+                          memory if memory is not None else StateStore(config.state_dir))
+    return Engine(make_source(config), wiring.targets(only), clock, messenger)
 
 
 def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
-             force_delete: bool = False, messenger: Messenger | None = None,
+             force_delete: bool = False, messenger: Transport | None = None,
              trigger: str = "command line") -> RunResult:
     """Raises LockBusy (exit 2) when another run holds the lock: that run does the work.
-    `trigger` says in the log line what started the run (the command line, cron, a handoff)."""
+    `trigger` says in the log line what started the run (the command line, cron, a handoff);
+    `messenger` replaces where this run's messages and notices go."""
     store = StateStore(config.state_dir)
     with store.lock():
         started = datetime.now(UTC)
         try:
-            engine = make_engine(config, clock, only, store)
+            engine = make_engine(config, clock, only, store, messenger)
             result = engine.run(apply=True, force_delete=force_delete)
         except RotationSyncError as error:
             store.record(started, "sync", error.exit_code, "error", {}, [],
                          {"error": redact(str(error))}, keep=config.history.keep_runs)
             log_error(started, error, trigger)
             raise
-        notice = notify_after_run(config, result, store, messenger)
+        assert engine.messenger is not None
+        notice = notify_after_run(config, result, store, engine.messenger.transport)
         write_status_tab(config, engine, result, clock)
         store.record(started, "sync", result.exit_code, outcome_of(result),
                      {name: len(t.changes) for name, t in result.targets.items()
@@ -75,9 +79,9 @@ def write_status_tab(config: Config, engine: Engine, result: RunResult, clock: C
 def outcome_of(result: RunResult) -> str:
     if result.roster is None:
         return "invalid roster"
-    if result.exit_code == 1:
+    if result.exit_code == Outcome.INVALID_ROSTER:
         return "refused"
-    if result.exit_code == 3:
+    if result.exit_code == Outcome.TARGET_FAILED:
         return "target failed"
     return "ok"
 
@@ -91,7 +95,7 @@ def log_result(started: datetime, result: RunResult, notice: str | None,
                for name, t in result.targets.items()}
     shown = ", ".join(f"{name} {count_or_status(value)}" for name, value in targets.items())
     # an invalid roster is the manager's to fix and already reported; a failed target is news
-    level = logging.ERROR if result.exit_code == 3 else logging.INFO
+    level = logging.ERROR if result.exit_code == Outcome.TARGET_FAILED else logging.INFO
     log.log(level, "sync [%s] %s (exit %d) in %.1f s: %s; %d error(s), %d warning(s)%s",
             trigger, outcome_of(result), result.exit_code, seconds, shown, errors,
             len(result.findings) - errors, f"; {notice}" if notice else "",

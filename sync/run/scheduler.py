@@ -32,7 +32,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
-from sync.config import Config
+from sync.config.model import Config
 from sync.core.clock import Clock
 from sync.core.roster import Roster
 from sync.errors import ConfigError, LockBusy, RotationSyncError
@@ -132,16 +132,6 @@ def new_scheduler(tz: ZoneInfo, kind: type[BaseScheduler] = BlockingScheduler) -
                               "misfire_grace_time": MISFIRE_GRACE_SECONDS})
 
 
-def handoff_moments(roster: Roster, config: Config, after: datetime) -> list[datetime]:
-    """Every moment the current rotation changes: each Start and the end of each End day.
-    A handoff time that a DST change skips becomes the real instant right after the gap."""
-    tz, handoff = config.tz, config.handoff_time
-    moments = {r.begins(handoff, tz) for r in roster.rotations} | \
-        {r.ends(handoff, tz) for r in roster.rotations}
-    real = {moment.astimezone(UTC).astimezone(tz) for moment in moments}
-    return sorted(moment for moment in real if moment > after)
-
-
 class NightlySync:
     """The jobs of `rotation-sync schedule`, on an injectable scheduler and clock."""
 
@@ -214,7 +204,7 @@ class NightlySync:
         if roster is None:
             return
         wanted = {HANDOFF_PREFIX + moment.isoformat(): moment
-                  for moment in handoff_moments(roster, self.config, self.now())}
+                  for moment in roster.handoffs(self.now())}
         for job in self.handoff_jobs():
             if job not in wanted:
                 self.scheduler.remove_job(job)

@@ -109,7 +109,7 @@ class StateStore:
             db.execute(
                 "INSERT INTO runs (started, finished, command, exit_code, outcome, changes,"
                 " findings, targets, notice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (started.isoformat(), finished.isoformat(), command, exit_code, outcome,
+                (started.isoformat(), finished.isoformat(), command, int(exit_code), outcome,
                  json.dumps(changes), json.dumps(findings), json.dumps(targets), notice))
             db.execute("DELETE FROM runs WHERE id NOT IN "
                        "(SELECT id FROM runs ORDER BY id DESC LIMIT ?)", (keep,))

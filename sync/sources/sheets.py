@@ -25,9 +25,9 @@ import requests
 from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import HTTPAdapter
 
-from sync import config
 from sync.clients.google import CREDENTIALS_ENV, account_email, classify, credentials
 from sync.clients.retry import with_retry
+from sync.config.sections import SheetsSource as SheetsSection
 from sync.errors import ConfigError, SourceError
 from sync.sources import Cell, RawRoster, RawTab
 
@@ -63,7 +63,7 @@ class SheetsSource:
         self.http = http_client(self.creds, checked_endpoint(endpoint))
 
     @classmethod
-    def from_config(cls, section: config.SheetsSource) -> SheetsSource:
+    def from_config(cls, section: SheetsSection) -> SheetsSource:
         return cls(section.spreadsheet_id, section.rotations_tab, section.people_tab,
                    section.status_tab, section.sheets_endpoint)
 

@@ -5,20 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.core.plan import EventSettings, GroupSettings, TargetPlan
-from sync.targets.base import CalendarTarget, SlackTarget
-from sync.targets.handbook.model import HandbookTarget
+from sync.core.plan import TargetPlan
+from sync.targets.base import Snapshot
+from sync.targets.calendar.model import CalendarTarget, EventSettings
+from sync.targets.handbook.model import HandbookTarget, PageSnapshot, cut_page, parse_rows
+from sync.targets.slack.model import GroupSettings, SlackTarget
 
 PAGE = "# Rotation\n\n## Rotations\n\n| Rotation | Engineers |\n| --- | --- |\n\n## After\n"
 
 
 class Store:
-    """Shared between target instances, so a fresh target sees what an earlier one wrote."""
+    """Shared between target instances, so a fresh target sees what an earlier one wrote.
+    `fail_after` makes the next apply fail after that many writes (a fault half-way)."""
 
     def __init__(self) -> None:
         self.records: dict[str, Any] = {}
         self.page = PAGE
         self.writes = 0
+        self.fail_after: int | None = None
+
+    def write(self) -> None:
+        if self.fail_after is not None:
+            if self.fail_after == 0:
+                self.fail_after = None
+                raise OSError("the store failed half-way")
+            self.fail_after -= 1
+        self.writes += 1
 
 
 class MemoryCalendar(CalendarTarget):
@@ -26,11 +38,11 @@ class MemoryCalendar(CalendarTarget):
         super().__init__(settings or EventSettings("Rotation: {engineers}", True))
         self.store = store
 
-    def read(self) -> dict[str, Any]:
-        return dict(self.store.records)
+    def read(self) -> Snapshot:
+        return Snapshot(dict(self.store.records))
 
-    def apply(self, plan: TargetPlan) -> None:
-        apply_records(self.store, plan)
+    def apply(self, plan: TargetPlan) -> list[str]:
+        return apply_records(self.store, plan)
 
 
 class MemorySlack(SlackTarget):
@@ -38,11 +50,11 @@ class MemorySlack(SlackTarget):
         super().__init__(settings or GroupSettings("escalation-engineers", "keep", ()))
         self.store = store
 
-    def read(self) -> dict[str, Any]:
-        return dict(self.store.records)
+    def read(self) -> Snapshot:
+        return Snapshot(dict(self.store.records))
 
-    def apply(self, plan: TargetPlan) -> None:
-        apply_records(self.store, plan)
+    def apply(self, plan: TargetPlan) -> list[str]:
+        return apply_records(self.store, plan)
 
 
 class MemoryHandbook(HandbookTarget):
@@ -50,18 +62,21 @@ class MemoryHandbook(HandbookTarget):
         super().__init__(stamp)
         self.store = store
 
-    def read_page(self) -> str:
-        return self.store.page
+    def read(self) -> PageSnapshot:
+        page = cut_page(self.store.page)
+        return PageSnapshot(parse_rows(page.table), page=page)
 
-    def write_page(self, text: str, plan: TargetPlan) -> None:
+    def write_page(self, text: str, plan: TargetPlan) -> list[str]:
+        self.store.write()
         self.store.page = text
-        self.store.writes += 1
+        return []
 
 
-def apply_records(store: Store, plan: TargetPlan) -> None:
+def apply_records(store: Store, plan: TargetPlan) -> list[str]:
     for change in plan.changes:
+        store.write()
         if change.action == "delete":
             store.records.pop(change.key)
         else:
             store.records[change.key] = plan.desired[change.key]
-        store.writes += 1
+    return []

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sync.config import GoogleCalendar as CalendarSection
-from sync.core.plan import EventSettings
 from sync.targets.base import Target
-from sync.targets.calendar.google import OWNER_KEY, GoogleCalendar
+from sync.targets.calendar.events import OWNER_KEY
+from sync.targets.calendar.google import GoogleCalendar
+from sync.targets.calendar.model import EventSettings
+from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
 from tests.fakes.google import FakeGoogle, make_service_account, redirect_iam_lookups
 from tests.targets.contract import CalendarContract
 

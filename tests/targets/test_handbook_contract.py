@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from sync.clients.files import read_text, write_atomically
+from sync.clients.github import HEAD_BRANCH
 from sync.targets.base import Target
 from sync.targets.handbook import file as handbook_file_module
 from sync.targets.handbook.file import HandbookFile
-from sync.targets.handbook.github import HEAD_BRANCH, HandbookGithub
+from sync.targets.handbook.github import HandbookGithub
 from tests.fakes.github import FakeGitHub
 from tests.targets.contract import HandbookContract
 

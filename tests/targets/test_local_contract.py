@@ -8,9 +8,9 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from sync.core.plan import EventSettings
 from sync.targets.base import Target
 from sync.targets.calendar.ics import OWNER_PROPERTY, IcsCalendar
+from sync.targets.calendar.model import EventSettings
 from tests.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
 from tests.helpers import make_clock, make_roster
 from tests.targets.contract import (

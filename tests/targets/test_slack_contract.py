@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 import sync.targets.slack.file
-from sync.core.plan import GroupSettings
+from sync.clients.slack import SlackApi
 from sync.targets.base import Target
 from sync.targets.slack.file import SlackFile
+from sync.targets.slack.model import GroupSettings
 from sync.targets.slack.slack import SlackUserGroup
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
 from tests.helpers import PEOPLE
@@ -61,7 +62,8 @@ class TestSlackWebApi(SlackContract):
             yield
 
     def make_target(self) -> Target:
-        return SlackUserGroup(DEFAULT_TOKEN, SETTINGS, self.slack.api_url)
+        return SlackUserGroup(SETTINGS, SlackApi.connect(DEFAULT_TOKEN, self.slack.api_url,
+                                                         SETTINGS.handle))
 
     def writes(self) -> int:
         return len(self.slack.write_calls())

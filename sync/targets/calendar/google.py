@@ -23,12 +23,10 @@ sharing). A service account can invite attendees only through domain-wide delega
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -41,17 +39,27 @@ from googleapiclient.http import BatchHttpRequest
 from sync.clients import retry
 from sync.clients.google import account_email, classify, credentials, is_service_account
 from sync.clients.retry import DEFAULT_POLICY, RetryPolicy, with_retry
-from sync.config import GoogleCalendar as CalendarSection
-from sync.core.plan import Attendee, Change, EventSettings, EventState, TargetPlan, diff
+from sync.core.clock import Clock
+from sync.core.plan import Change, TargetPlan, diff
 from sync.errors import ConfigError, TargetError
-from sync.targets.base import CalendarTarget
+from sync.targets.base import Snapshot, snapshot_of
+from sync.targets.calendar.events import (
+    OWNER_KEY,
+    comparable,
+    event_body,
+    event_id_for,
+    hand_edits,
+    index_events,
+    patch_body,
+    to_state,
+)
+from sync.targets.calendar.model import CalendarTarget, EventSettings
+from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SCOPE = "https://www.googleapis.com/auth/calendar.events"
-OWNER_KEY = "rotation-sync"
-START_KEY = "rotation-sync-key"
 PAGE_SIZE = 2500  # the API's largest page: a no-op sync of 5,000 rotations is 2 requests
 BATCH_SIZE = 50  # Google allows 1,000 calls per batch; 50 keeps one failed batch cheap
 TIMEOUT_SECONDS = 30.0
@@ -73,12 +81,11 @@ class GoogleCalendar(CalendarTarget):
         self.endpoint = checked_endpoint(section.calendar_endpoint)
         self.batch_uri = batch_uri(self.endpoint)
         self.events = build_service(creds, self.endpoint).events()
-        self.found: dict[str, dict[str, Any]] = {}  # key -> the event as last read
 
     # -- reading -------------------------------------------------------------------------
-    def read(self) -> dict[str, Any]:
-        self.found = index_events(self.list_owned(), self.namespace)
-        return {key: to_state(event) for key, event in self.found.items()}
+    def read(self) -> EventsSnapshot:
+        found = index_events(self.list_owned(), self.namespace)
+        return EventsSnapshot({key: to_state(event) for key, event in found.items()}, raw=found)
 
     def list_owned(self) -> list[dict[str, Any]]:
         """Every event of our namespace, following nextPageToken (pages may even be empty)."""
@@ -94,29 +101,33 @@ class GoogleCalendar(CalendarTarget):
             if not token:
                 return events
 
-    def diff(self, desired: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Change]:
+    def diff(self, desired: Mapping[str, Any], snapshot: Snapshot,
+             clock: Clock) -> list[Change]:
         """Compare what Google keeps as we sent it (it may drop attendees' names or change
         the case of their emails, which must not make every run an update), and repair what
         an EventState does not hold: a time or "busy" set on the event by hand."""
+        raw = snapshot.raw if isinstance(snapshot, EventsSnapshot) else {}
         changes = diff({key: comparable(state) for key, state in desired.items()},
-                       {key: comparable(state) for key, state in actual.items()})
+                       {key: comparable(state) for key, state in snapshot.items()})
         changed = {change.key for change in changes}
-        for key in sorted(desired.keys() & actual.keys() - changed):
-            edits = hand_edits(self.found.get(key, {}))
+        for key in sorted(desired.keys() & snapshot.keys() - changed):
+            edits = hand_edits(raw.get(key, {}))
             if edits:
                 changes.append(Change("update", key, f"update {desired[key].describe()}: "
-                                      + "; ".join(edits), actual[key], desired[key]))
+                                      + "; ".join(edits), snapshot[key], desired[key]))
         return sorted(changes, key=lambda change: change.key)
 
     # -- writing -------------------------------------------------------------------------
-    def apply(self, plan: TargetPlan) -> None:
-        writes = [self.write_for(change, plan) for change in plan.changes]
+    def apply(self, plan: TargetPlan) -> list[str]:
+        raw = snapshot_of(plan, EventsSnapshot).raw
+        writes = [self.write_for(change, plan, raw.get(change.key)) for change in plan.changes]
         failures = self.send_all(writes)
         if failures:
             raise TargetError(self.summarise(failures, len(writes)))
+        return []
 
-    def write_for(self, change: Change, plan: TargetPlan) -> Write:
-        found = self.found.get(change.key)
+    def write_for(self, change: Change, plan: TargetPlan,
+                  found: Mapping[str, Any] | None) -> Write:
         event_id = found["id"] if found else event_id_for(self.namespace, change.key)
         if change.action == "delete":
             return Write(change.key, "delete", event_id)
@@ -271,6 +282,13 @@ class GoogleCalendar(CalendarTarget):
                 f"were applied; the next run tries again): {shown}{more}")
 
 
+@dataclass(frozen=True, kw_only=True)
+class EventsSnapshot(Snapshot):
+    """The owned events as states, and as Google returned them (ids, answers, hand edits)."""
+
+    raw: Mapping[str, dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Write:
     """One call to make: insert, patch or delete one event."""
@@ -316,107 +334,6 @@ def build_service(creds: Any, endpoint: str) -> Any:
     http = google_auth_httplib2.AuthorizedHttp(creds, http=httplib2.Http(timeout=TIMEOUT_SECONDS))
     return build("calendar", "v3", http=http, static_discovery=True, cache_discovery=False,
                  client_options={"api_endpoint": endpoint})
-
-
-# -- ids and mapping (pure) --------------------------------------------------------------------
-def event_id_for(namespace: str, key: str) -> str:
-    """base32hex of "namespace:start", as the API requires ([a-v0-9], 5 to 1024 characters).
-
-    An encoding rather than a hash: it cannot collide, and an id found on the calendar
-    decodes to the config and rotation it belongs to.
-    """
-    raw = base64.b32hexencode(f"{namespace}:{key}".encode()).decode("ascii")
-    return raw.rstrip("=").lower()
-
-
-def event_body(state: EventState, namespace: str, key: str) -> dict[str, Any]:
-    """The event as we insert it: all-day (end exclusive), free, marked as ours."""
-    return {
-        "summary": state.summary,
-        "description": state.description,
-        "start": {"date": state.start.isoformat()},
-        "end": {"date": state.end.isoformat()},
-        "transparency": "transparent",
-        "attendees": [attendee_body(a) for a in state.attendees],
-        "extendedProperties": {"private": {OWNER_KEY: namespace, START_KEY: key}},
-    }
-
-
-def attendee_body(attendee: Attendee) -> dict[str, str]:
-    return {"email": attendee.email, **({"displayName": attendee.name} if attendee.name else {})}
-
-
-def patch_body(body: dict[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A patch that makes the event ours again whatever was done to it by hand: confirmed
-    (undeleted), all-day (a hand-set time is cleared) and with our fields. Attendees who
-    stay keep their answer (accepted, declined)."""
-    answers = {a.get("email", "").lower(): a["responseStatus"]
-               for a in (current or {}).get("attendees", []) if "responseStatus" in a}
-    attendees = [{**a, "responseStatus": answers[a["email"].lower()]}
-                 if a["email"].lower() in answers else a for a in body["attendees"]]
-    timeless = {"dateTime": None, "timeZone": None}
-    return {**body, "status": "confirmed", "attendees": attendees,
-            "start": {**body["start"], **timeless}, "end": {**body["end"], **timeless}}
-
-
-def index_events(events: Iterable[Mapping[str, Any]], namespace: str
-                 ) -> dict[str, dict[str, Any]]:
-    """Owned events by rotation key. Should two carry one key (an event copied by hand), the
-    one with our id keeps it and the other gets a key of its own, so it is deleted."""
-    found: dict[str, dict[str, Any]] = {}
-    for event in sorted(events, key=lambda event: not has_our_id(event, namespace)):
-        key = private(event).get(START_KEY) or f"unkeyed {event.get('id')}"
-        if key in found:
-            key = f"{key} (copy {event.get('id')})"
-        found[key] = dict(event)
-    return found
-
-
-def has_our_id(event: Mapping[str, Any], namespace: str) -> bool:
-    return event.get("id") == event_id_for(namespace, private(event).get(START_KEY, ""))
-
-
-def private(event: Mapping[str, Any]) -> dict[str, str]:
-    return dict((event.get("extendedProperties") or {}).get("private") or {})
-
-
-def to_state(event: Mapping[str, Any]) -> EventState:
-    """The event as the planner sees it; attendee names are what Google returns (maybe none)."""
-    people = [a for a in event.get("attendees", [])
-              if "email" in a and not a.get("organizer") and not a.get("resource")]
-    return EventState(
-        start=day_of(event.get("start")),
-        end=day_of(event.get("end")),
-        summary=str(event.get("summary", "")),
-        description=str(event.get("description", "")),
-        attendees=tuple(sorted(Attendee(str(a["email"]), str(a.get("displayName", "")))
-                               for a in people)),
-    )
-
-
-def hand_edits(event: Mapping[str, Any]) -> list[str]:
-    """Edits the planner's EventState cannot see, which our patch also undoes."""
-    edits = []
-    if "dateTime" in (event.get("start") or {}) or "dateTime" in (event.get("end") or {}):
-        edits.append("a time was set by hand → all-day again")
-    if event and event.get("transparency", "opaque") != "transparent":
-        edits.append("marked busy by hand → free again")
-    return edits
-
-
-def day_of(when: Mapping[str, Any] | None) -> date:
-    """An all-day event's date, or the date part of a time set by hand."""
-    text = str((when or {}).get("date") or (when or {}).get("dateTime") or "")[:10]
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return date.min
-
-
-def comparable(state: EventState) -> EventState:
-    """What is compared: attendees by lower-cased email only."""
-    emails = sorted({a.email.lower() for a in state.attendees})
-    return replace(state, attendees=tuple(Attendee(email, "") for email in emails))
 
 
 def error_reasons(error: Exception) -> set[str]:

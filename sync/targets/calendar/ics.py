@@ -13,9 +13,10 @@ from typing import Any
 import icalendar
 
 from sync.clients.files import read_text, write_atomically
-from sync.core.plan import Attendee, EventSettings, EventState, TargetPlan
+from sync.core.plan import TargetPlan
 from sync.errors import TargetError
-from sync.targets.base import CalendarTarget
+from sync.targets.base import Snapshot
+from sync.targets.calendar.model import Attendee, CalendarTarget, EventSettings, EventState
 
 OWNER_PROPERTY = "X-ROTATION-SYNC-NAMESPACE"
 PRODID = "-//rotation-sync//rotation-sync//EN"
@@ -27,11 +28,12 @@ class IcsCalendar(CalendarTarget):
         self.path = path
         self.namespace = namespace
 
-    def read(self) -> dict[str, Any]:
-        return {event.start.isoformat(): event
-                for event in map(to_state, self.owned(self.load()))}
+    def read(self) -> Snapshot:
+        return Snapshot({event.start.isoformat(): event
+                         for event in map(to_state, self.owned(self.load()))})
 
-    def apply(self, plan: TargetPlan) -> None:
+    def apply(self, plan: TargetPlan) -> list[str]:
+        """Read the file again, so events added meanwhile by someone else are kept."""
         calendar = self.load()
         touched = {change.key for change in plan.changes}
         kept = [c for c in calendar.subcomponents if not self.is_owned(c)
@@ -40,6 +42,7 @@ class IcsCalendar(CalendarTarget):
                    for key in sorted(touched & plan.desired.keys())]
         calendar.subcomponents[:] = sort_events(kept + created)
         write_atomically(self.path, calendar.to_ical().decode("utf-8"))
+        return []
 
     # -- reading -------------------------------------------------------------------------
     def load(self) -> icalendar.Calendar:

@@ -7,7 +7,7 @@ from pathlib import Path
 from sync.clients.files import read_text, write_atomically
 from sync.core.plan import TargetPlan
 from sync.errors import TargetError
-from sync.targets.handbook.model import HandbookTarget
+from sync.targets.handbook.model import HandbookTarget, PageSnapshot, cut_page, parse_rows
 
 
 class HandbookFile(HandbookTarget):
@@ -15,11 +15,13 @@ class HandbookFile(HandbookTarget):
         super().__init__(stamp)
         self.path = path
 
-    def read_page(self) -> str:
+    def read(self) -> PageSnapshot:
         text = read_text(self.path)
         if text is None:
             raise TargetError(f"The handbook page {self.path} does not exist.")
-        return text
+        page = cut_page(text)
+        return PageSnapshot(parse_rows(page.table), page=page)
 
-    def write_page(self, text: str, plan: TargetPlan) -> None:
+    def write_page(self, text: str, plan: TargetPlan) -> list[str]:
         write_atomically(self.path, text)
+        return []

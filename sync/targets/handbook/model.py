@@ -11,14 +11,13 @@ import unicodedata
 from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sync.core.clock import Clock
 from sync.core.plan import Change, TargetPlan, diff
 from sync.core.roster import Roster, Rotation
 from sync.errors import TargetError
-from sync.targets.base import Target
+from sync.targets.base import Snapshot, Target
 
 HEADER = ("Rotation", "Engineers")
 BEGIN_MARKER = "<!-- rotation-sync:begin -->"
@@ -176,6 +175,13 @@ def splice(text: str, rows: list[RowState]) -> str:
 
 
 # -- the target family -------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class PageSnapshot(Snapshot):
+    """The table's rows as read, and the page cut around the table, to splice into."""
+
+    page: Page
+
+
 class HandbookTarget(Target):
     """The table's rows, plus a layout check so hand-made formatting drift is repaired too.
 
@@ -187,49 +193,47 @@ class HandbookTarget(Target):
 
     def __init__(self, stamp: bool = False) -> None:
         self.stamp = stamp
-        self.today: date | None = None
 
     def desired(self, roster: Roster, clock: Clock,
-                actual: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        self.today = clock.today
+                snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
         return dict(desired_rows(roster)), []
 
-    def read(self) -> dict[str, Any]:
-        self.page = cut_page(self.read_page())
-        return dict(parse_rows(self.page.table))
-
-    def diff(self, desired: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Change]:
-        changes = diff(desired, actual)
-        wanted = render_table(ordered(desired), self.page.newline)
-        if not changes and wanted != self.page.table:
+    def diff(self, desired: Mapping[str, Any], snapshot: Snapshot,
+             clock: Clock) -> list[Change]:
+        page = page_of(snapshot)
+        changes = diff(desired, snapshot)
+        wanted = render_table(ordered(desired), page.newline)
+        if not changes and wanted != page.table:
             changes.append(Change("update", LAYOUT_KEY,
                                   "re-format the Rotations table (order or spacing was edited)"))
-        if self.stamp and not self.page.stamp:
+        if self.stamp and not page.stamp:
             changes.append(Change("create", STAMP_KEY,
-                                  f"add the line 'Last synced from the roster on {self.today}'"))
+                                  f"add the line 'Last synced from the roster on {clock.today}'"))
         return changes
 
-    def apply(self, plan: TargetPlan) -> None:
-        self.write_page(self.render_page(self.page, plan.desired), plan)
+    def apply(self, plan: TargetPlan) -> list[str]:
+        return self.write_page(self.render_page(page_of(plan.actual), plan), plan)
 
-    def render_page(self, page: Page, desired: Mapping[str, Any]) -> str:
-        """`page` with the desired table (and a fresh stamp when the rows changed)."""
-        table = render_table(ordered(desired), page.newline)
+    def render_page(self, page: Page, plan: TargetPlan) -> str:
+        """`page` with the plan's table (and a fresh stamp when the rows changed)."""
+        table = render_table(ordered(plan.desired), page.newline)
         if not self.stamp:
             return page.with_table(table)
-        rows_changed = parse_rows(page.table) != dict(desired)
+        rows_changed = parse_rows(page.table) != dict(plan.desired)
         if page.stamp and not rows_changed:
             return page.with_table(table)
-        line = f"Last synced from the roster on {self.today}."
+        line = f"Last synced from the roster on {plan.today}."
         return page.with_table(table, page.newline + line + page.newline)
 
     @abstractmethod
-    def read_page(self) -> str:
-        """The page's text, exactly as stored."""
+    def write_page(self, text: str, plan: TargetPlan) -> list[str]:
+        """Store the page; `plan` says what changed, for commit messages. Returns notes."""
 
-    @abstractmethod
-    def write_page(self, text: str, plan: TargetPlan) -> None:
-        """Store the page; `plan` says what changed, for commit messages."""
+
+def page_of(snapshot: Mapping[str, Any]) -> Page:
+    if not isinstance(snapshot, PageSnapshot):
+        raise TypeError("a handbook plan needs the snapshot a handbook backend read")
+    return snapshot.page
 
 
 def ordered(rows: Mapping[str, Any]) -> list[RowState]:
