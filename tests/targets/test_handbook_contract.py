@@ -8,18 +8,21 @@ the pull request's version while one is open, the base branch's otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from sync.clients.files import read_text, write_atomically
 from sync.clients.github import HEAD_BRANCH
+from sync.core.plan import TargetPlan
 from sync.targets.base import Target
 from sync.targets.handbook import file as handbook_file_module
 from sync.targets.handbook.file import HandbookFile
 from sync.targets.handbook.github import HandbookGithub
+from tests.fakes.base import Response
 from tests.fakes.github import FakeGitHub
-from tests.targets.contract import HandbookContract
+from tests.targets.contract import HandbookContract, broken
 
 SAMPLE = (Path(__file__).resolve().parents[2] / "config" / "handbook" /
           "escalation-engineer-rotation.md").read_bytes()
@@ -54,6 +57,10 @@ class TestHandbookFile(HandbookContract):
     def writes(self) -> int:
         return self.count
 
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        yield from broken(handbook_file_module)
+
     def tamper(self, target: Target) -> None:
         self.path.write_text(tampered(self.page()), encoding="utf-8", newline="")
 
@@ -79,6 +86,16 @@ class GithubContract(HandbookContract):
 
     def writes(self) -> int:
         return len(self.fake.write_calls())
+
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        """Commit mode: the commit is refused; pull_request mode: the commit and the branch
+        are pushed, then GitHub fails on the pull request."""
+        where = "/contents/" if self.mode == "commit" else "/pulls"
+        self.fake.fail(where, Response(502, {"message": "Server Error"}), times=100)
+        yield
+        with self.fake.lock:
+            self.fake.faults.clear()
 
     def open_pull(self) -> int | None:
         return next((p.number for p in self.fake.pulls(REPO) if p.state == "open"), None)

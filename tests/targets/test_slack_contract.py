@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 import sync.targets.slack.file
 from sync.clients.slack import SlackApi
+from sync.core.plan import TargetPlan
 from sync.targets.base import Target
 from sync.targets.slack.file import SlackFile
 from sync.targets.slack.model import GroupSettings
 from sync.targets.slack.slack import SlackUserGroup
 from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
 from tests.helpers import PEOPLE
-from tests.targets.contract import SlackContract
+from tests.targets.contract import SlackContract, broken
 
 SETTINGS = GroupSettings("escalation-engineers", "keep", ())
 
@@ -40,6 +42,10 @@ class TestSlackFile(SlackContract):
 
     def writes(self) -> int:
         return self.rewrites
+
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        yield from broken(sync.targets.slack.file)
 
     def tamper(self, target: Target) -> None:
         data = json.loads(self.path.read_text())
@@ -67,6 +73,13 @@ class TestSlackWebApi(SlackContract):
 
     def writes(self) -> int:
         return len(self.slack.write_calls())
+
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        self.slack.server_error("usergroups.users.update", times=99)
+        yield
+        with self.slack.lock:
+            self.slack.faults.clear()
 
     def tamper(self, target: Target) -> None:
         self.slack.group("escalation-engineers").users.append(self.stranger.id)
