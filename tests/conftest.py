@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 import sync.clients.retry
 from sync.cli.commands import app
-from tests.helpers import write_roster
+from tests.helpers import PEOPLE, write_roster
+from tests.wire.fakes.slack import FakeSlack, User
 
 ROOT = Path(__file__).parent.parent
 SAMPLE_PAGE = ROOT / "config" / "handbook" / "escalation-engineer-rotation.md"
@@ -105,3 +106,17 @@ def make_workspace(folder: Path, policy: str = "keep") -> Workspace:
 def workspace(tmp_path: Path) -> Workspace:
     os.environ.pop("ROTATION_SYNC_CONFIG", None)
     return make_workspace(tmp_path)
+
+
+# -- the fake Slack, with every person of tests/helpers.py PEOPLE in it ------------------
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def users(slack: FakeSlack) -> dict[str, User]:
+    """Every person of tests/helpers.py PEOPLE, in Slack under the same email."""
+    return {handle: slack.add_user(handle.lower(), email, real_name=name)
+            for handle, (name, email, _tz) in PEOPLE.items()}

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sync.core.clock import Clock
@@ -72,3 +73,16 @@ def write_roster(folder: Path, rotations: list[list[str]] | None = None,
     (folder / "roster").mkdir(parents=True, exist_ok=True)
     (folder / "roster" / "rotations.csv").write_text(to_csv(rotations or rotations_rows()))
     (folder / "roster" / "people.csv").write_text(to_csv(people or people_rows()))
+
+
+class DictMemory:
+    """The state store's remember/recall, in memory."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def remember(self, key: str, value: Any) -> None:
+        self.values[key] = value
+
+    def recall(self, key: str) -> Any:
+        return self.values.get(key)

@@ -17,9 +17,9 @@ from sync.targets.calendar.events import OWNER_KEY
 from sync.targets.calendar.google import GoogleCalendar
 from sync.targets.calendar.model import EventSettings
 from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
-from tests.fakes.base import Response
-from tests.fakes.google import FakeGoogle, make_service_account, redirect_iam_lookups
 from tests.targets.contract import CalendarContract
+from tests.wire.fakes.base import Response
+from tests.wire.fakes.google import FakeGoogle, make_service_account, redirect_iam_lookups
 
 CALENDAR_ID = "c_rotations@group.calendar.google.com"
 SETTINGS = EventSettings("Escalation engineer rotation: {engineers}", True)

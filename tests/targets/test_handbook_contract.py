@@ -20,9 +20,9 @@ from sync.targets.base import Target
 from sync.targets.handbook import file as handbook_file_module
 from sync.targets.handbook.file import HandbookFile
 from sync.targets.handbook.github import HandbookGithub
-from tests.fakes.base import Response
-from tests.fakes.github import FakeGitHub
 from tests.targets.contract import HandbookContract, broken
+from tests.wire.fakes.base import Response
+from tests.wire.fakes.github import FakeGitHub
 
 SAMPLE = (Path(__file__).resolve().parents[2] / "config" / "handbook" /
           "escalation-engineer-rotation.md").read_bytes()

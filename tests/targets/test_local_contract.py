@@ -15,7 +15,6 @@ from sync.targets.base import Target
 from sync.targets.calendar import ics as ics_module
 from sync.targets.calendar.ics import OWNER_PROPERTY, IcsCalendar
 from sync.targets.calendar.model import EventSettings
-from tests.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
 from tests.helpers import make_clock, make_roster
 from tests.targets.contract import (
     ROSTER_A,
@@ -25,6 +24,7 @@ from tests.targets.contract import (
     broken,
     sync,
 )
+from tests.wire.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
 
 SETTINGS = EventSettings("Escalation engineer rotation: {engineers}", True)
 FOREIGN = """BEGIN:VEVENT

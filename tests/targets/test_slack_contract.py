@@ -17,9 +17,9 @@ from sync.targets.base import Target
 from sync.targets.slack.file import SlackFile
 from sync.targets.slack.model import GroupSettings
 from sync.targets.slack.slack import SlackUserGroup
-from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
 from tests.helpers import PEOPLE
 from tests.targets.contract import SlackContract, broken
+from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack
 
 SETTINGS = GroupSettings("escalation-engineers", "keep", ())
 

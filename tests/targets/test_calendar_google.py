@@ -29,8 +29,10 @@ from sync.targets.calendar.google import GoogleCalendar, batch_uri
 from sync.targets.calendar.model import EventSettings
 from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
 from tests.conftest import Workspace, make_workspace
-from tests.fakes.base import DROP, Request
-from tests.fakes.google import (
+from tests.helpers import PEOPLE, make_clock, make_roster, rotations_rows, to_csv
+from tests.targets.contract import ROSTER_A, ROSTER_B, sync
+from tests.wire.fakes.base import DROP, Request
+from tests.wire.fakes.google import (
     FakeGoogle,
     calendar_error,
     calendar_rate_limited,
@@ -38,8 +40,6 @@ from tests.fakes.google import (
     make_service_account,
     redirect_iam_lookups,
 )
-from tests.helpers import PEOPLE, make_clock, make_roster, rotations_rows, to_csv
-from tests.targets.contract import ROSTER_A, ROSTER_B, sync
 
 CALENDAR_ID = "c_rotations@group.calendar.google.com"
 BOT = "oncall-bot@example.com"

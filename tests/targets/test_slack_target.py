@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,17 +29,18 @@ from sync.targets.calendar.model import EventSettings
 from sync.targets.slack.model import GroupSettings
 from sync.targets.slack.slack import SlackUserGroup
 from tests.conftest import Workspace, make_workspace
-from tests.fakes.base import Request
-from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack, User
 from tests.helpers import (
     HANDOFF,
     PEOPLE,
     TZ,
+    DictMemory,
     make_clock,
     make_roster,
     rotations_rows,
     write_roster,
 )
+from tests.wire.fakes.base import Request
+from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack, User
 
 HANDLE = "escalation-engineers"
 CHANNEL = "#escalation-engineering"
@@ -51,32 +52,6 @@ ROTATIONS: list[tuple[str, str, list[str | None]]] = [
     ("2022-12-06", "2023-01-02", ["kenji-sato", "sven-larsen", "priya-nair"]),
 ]
 NOBODY_DAY, NEXT_HANDOFF = "2022-11-10", "2022-12-06"
-
-
-class DictMemory:
-    """The state store's remember/recall, in memory."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def remember(self, key: str, value: Any) -> None:
-        self.values[key] = value
-
-    def recall(self, key: str) -> Any:
-        return self.values.get(key)
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as server:
-        yield server
-
-
-@pytest.fixture
-def users(slack: FakeSlack) -> dict[str, User]:
-    """Every person of tests/helpers.py PEOPLE, in Slack under the same email."""
-    return {handle: slack.add_user(handle.lower(), email, real_name=name)
-            for handle, (name, email, _tz) in PEOPLE.items()}
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
-from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack, User
+from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack, User
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from sync.targets.handbook.model import (
 )
 from tests.helpers import make_roster
 
-SAMPLE = Path(__file__).parent.parent / "config" / "handbook" / "escalation-engineer-rotation.md"
+SAMPLE = (Path(__file__).parent.parent.parent / "config" / "handbook"
+          / "escalation-engineer-rotation.md")
 
 
 def sample() -> str:

@@ -8,14 +8,10 @@ from pathlib import Path
 from sync.clients.slack import SlackApi
 from sync.targets.slack.model import GroupSettings
 from sync.targets.slack.slack import SlackUserGroup
-from tests import test_slack_target as slack_tests
 from tests.conftest import Workspace, make_workspace
-from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack, User
-from tests.helpers import make_roster, rotations_rows, to_csv
-from tests.test_slack_target import DictMemory, run
-
-slack = slack_tests.slack  # the fake Slack fixtures, shared
-users = slack_tests.users
+from tests.helpers import DictMemory, make_roster, rotations_rows, to_csv
+from tests.targets.test_slack_target import run
+from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack, User
 
 BEFORE = [("2022-09-07", "2022-10-09", ["keegancsmith", "valerybugakov"]),
           ("2022-10-10", "2022-11-07", ["tbliu98", None, None])]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sync.config.model import Config, load_config
 
-EXAMPLE = Path(__file__).parent.parent / "config" / "production.example.toml"
+EXAMPLE = Path(__file__).parent.parent.parent / "config" / "production.example.toml"
 
 
 def test_it_loads_with_the_real_backends():

@@ -18,7 +18,7 @@ from google.auth.transport.requests import Request as AuthRequest
 from google.oauth2 import service_account
 from googleapiclient.errors import HttpError
 
-from tests.fakes.google import (
+from tests.wire.fakes.google import (
     CALENDAR_SCOPE,
     SHEETS_READONLY_SCOPE,
     SHEETS_SCOPE,

@@ -19,8 +19,9 @@ from sync.core.validate import validate
 from sync.errors import ConfigError, SourceError
 from sync.sources.sheets import TIMEOUT, SheetsSource
 from tests.conftest import Workspace, make_workspace
-from tests.fakes.base import DROP, Response
-from tests.fakes.google import (
+from tests.helpers import SAMPLE_ROTATIONS, make_clock, people_rows, rotations_rows
+from tests.wire.fakes.base import DROP, Response
+from tests.wire.fakes.google import (
     SHEETS_READONLY_SCOPE,
     SHEETS_SCOPE,
     FakeGoogle,
@@ -30,7 +31,6 @@ from tests.fakes.google import (
     redirect_iam_lookups,
     sheets_rate_limited,
 )
-from tests.helpers import SAMPLE_ROTATIONS, make_clock, people_rows, rotations_rows
 
 SHEET_ID = "1RosterSheetId"
 EMAIL = "rotation-sync@test-project.iam.gserviceaccount.com"

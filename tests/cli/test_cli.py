@@ -240,7 +240,7 @@ def test_a_second_run_exits_2_while_the_first_holds_the_lock(workspace: Workspac
 def test_python_dash_m_and_the_example_config(tmp_path: Path) -> None:
     import shutil
 
-    root = Path(__file__).parent.parent / "config"
+    root = Path(__file__).parent.parent.parent / "config"
     shutil.copytree(root, tmp_path / "config",
                     ignore=shutil.ignore_patterns("out", "state", "*.sqlite"))
     command = [sys.executable, "-m", "sync", "sync", "-c", str(tmp_path / "config" /

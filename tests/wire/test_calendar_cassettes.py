@@ -42,15 +42,15 @@ from sync.targets.calendar.events import event_id_for
 from sync.targets.calendar.google import GoogleCalendar
 from sync.targets.calendar.model import EventSettings
 from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
-from tests.fakes.google import (
+from tests.helpers import make_clock, make_roster
+from tests.targets.contract import ROSTER_A, ROSTER_B, sync
+from tests.wire.fakes.google import (
     CALENDAR_EVENTS_SCOPE,
     FakeGoogle,
     fake_credentials,
     make_service_account,
     redirect_iam_lookups,
 )
-from tests.helpers import make_clock, make_roster
-from tests.targets.contract import ROSTER_A, ROSTER_B, sync
 
 CASSETTES = Path(__file__).parent / "cassettes" / "calendar"
 CALENDAR_ID = "c_cassette@group.calendar.google.com"

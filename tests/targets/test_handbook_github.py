@@ -1,4 +1,4 @@
-"""The handbook page on GitHub: the real PyGithub client over HTTP against tests.fakes.github.
+"""The handbook page on GitHub: the real PyGithub client over HTTP against tests.wire.fakes.github.
 
 Covers both modes, the open-pull-request update, the stale-sha race, byte preservation of
 the real page (also CRLF and no final newline), zero writes on a no-op run, the errors a
@@ -33,14 +33,14 @@ from sync.errors import ConfigError, TargetError
 from sync.run.factory import make_targets
 from sync.targets.handbook.github import HandbookGithub, change_title, pull_body
 from sync.targets.handbook.model import RowState, render_table
-from tests.fakes.base import DROP, Response
-from tests.fakes.github import FakeGitHub
 from tests.helpers import make_clock, make_roster, write_roster
 from tests.targets.contract import ROSTER_A, ROSTER_B
+from tests.wire.fakes.base import DROP, Response
+from tests.wire.fakes.github import FakeGitHub
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = (ROOT / "config" / "handbook" / "escalation-engineer-rotation.md").read_bytes()
-CASSETTES = Path(__file__).resolve().parent / "cassettes" / "github"
+CASSETTES = ROOT / "tests" / "wire" / "cassettes" / "github"
 REPO = "acme/handbook"
 PATH = "content/departments/engineering/escalation-engineer-rotation.md"
 TOKEN = "ghp_rotationsynctest0123456789"

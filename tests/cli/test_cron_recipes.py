@@ -20,7 +20,7 @@ import yaml
 from sync.config.model import load_config
 from sync.run.scheduler import cron_trigger, next_fire_times
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 CRON = ROOT / "cron"
 EXAMPLE = load_config(ROOT / "config" / "example.toml")
 HANDOFF = EXAMPLE.handoff_time

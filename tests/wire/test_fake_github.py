@@ -15,7 +15,7 @@ from github.GithubException import (
 )
 from github.Repository import Repository
 
-from tests.fakes.github import FakeGitHub, blob_sha
+from tests.wire.fakes.github import FakeGitHub, blob_sha
 
 REPO = "acme/handbook"
 PAGE = "docs/oncall.md"

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import quote, unquote
 
-from tests.fakes.base import FakeServer, Request, Response
+from tests.wire.fakes.base import FakeServer, Request, Response
 
 Permission = Literal["none", "read", "write"]
 JSON = dict[str, Any]

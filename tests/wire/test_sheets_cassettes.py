@@ -32,10 +32,10 @@ from google.auth import _regional_access_boundary_utils as rab_utils
 from sync.core.validate import validate
 from sync.errors import SourceError
 from sync.sources.sheets import SheetsSource
-from tests.fakes.google import FakeGoogle, make_service_account
 from tests.helpers import make_clock
+from tests.wire.fakes.google import FakeGoogle, make_service_account
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 CASSETTES = Path(__file__).parent / "cassettes" / "sheets"
 ROSTER = ROOT / "config" / "roster"
 CASSETTE_SHEET_ID = "1RotationSyncCassetteSheet"

@@ -22,8 +22,8 @@ from sync.targets.calendar.ics import IcsCalendar
 from sync.targets.calendar.model import EventSettings
 from sync.targets.slack.file import SlackFile
 from sync.targets.slack.model import GroupSettings
-from tests.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
 from tests.helpers import HANDOFF, PEOPLE, TZ, make_clock, people, people_rows
+from tests.wire.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
 
 HANDLES = list(PEOPLE)
 EPOCH = date(2022, 1, 3)

@@ -36,9 +36,8 @@ from sync.core.roster import Person, Roster, Rotation
 from sync.run.messenger import Messenger, SlackTransport
 from sync.targets.slack.model import GroupSettings, GroupState, Member
 from sync.targets.slack.slack import SlackUserGroup
-from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
-from tests.helpers import HANDOFF, TZ, make_clock
-from tests.test_slack_target import DictMemory
+from tests.helpers import HANDOFF, TZ, DictMemory, make_clock
+from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack
 
 HANDLE = "rotation-sync-cassettes"
 CHANNEL = "#rotation-sync-cassettes"

@@ -12,7 +12,7 @@ from sync.cli.commands import app
 from sync.config.reference import config_reference
 from sync.core.findings import FINDING_CODES
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_opens_with_the_two_commands() -> None:

@@ -7,10 +7,10 @@ import csv
 from pathlib import Path
 from urllib.parse import unquote
 
-from tests import test_sheets_source as sheets_tests
 from tests.conftest import Workspace, make_workspace
-from tests.fakes.google import FakeGoogle
-from tests.test_sheets_source import SHEET_ID, add_roster, sheets_workspace
+from tests.sources import test_sheets_source as sheets_tests
+from tests.sources.test_sheets_source import SHEET_ID, add_roster, sheets_workspace
+from tests.wire.fakes.google import FakeGoogle
 
 server = sheets_tests.server  # the fake Google fixtures, shared
 sa_info = sheets_tests.sa_info

@@ -17,8 +17,8 @@ from sync.run.notify import MAX_LINES, notify_after_run
 from sync.run.runner import run_sync
 from sync.run.state import StateStore
 from tests.conftest import Workspace
-from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
 from tests.helpers import rotations_rows, to_csv
+from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack
 
 TODAY = "2022-09-10"
 CHANNEL = "#escalation-engineering"
