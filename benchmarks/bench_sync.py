@@ -45,7 +45,7 @@ from sync.run.engine import Engine  # noqa: E402
 from sync.run.factory import make_source, make_targets  # noqa: E402
 from sync.sources import RawRoster, RawTab  # noqa: E402
 from sync.targets.calendar.google import GoogleCalendar  # noqa: E402
-from tests.fakes.google import (  # noqa: E402
+from tests.wire.fakes.google import (  # noqa: E402
     FakeGoogle,
     make_service_account,
     redirect_iam_lookups,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from slack_sdk import WebClient
@@ -140,23 +139,6 @@ def test_free_plan_and_restricted_workspace() -> None:
         strict.add_token("xoxp-admin", ["usergroups:write"], user_id=alice.id, is_bot=False)
         assert strict.client("xoxp-admin").usergroups_users_update(
             usergroup=group.id, users=[alice.id])["ok"]
-
-
-def test_users_list_cursor_paging(slack: FakeSlack, client: WebClient,
-                                  people: dict[str, User]) -> None:
-    pages: list[list[dict[str, Any]]] = []
-    for page in client.users_list(limit=2):  # the SDK reuses one response object per page
-        pages.append(page["members"])
-        cursor = page["response_metadata"]["next_cursor"]
-    assert [len(members) for members in pages] == [2, 2, 2]  # bot + 5 people
-    seen = [m["id"] for members in pages for m in members]
-    assert sorted(seen) == sorted(slack.users) and len(set(seen)) == len(seen)
-    assert cursor == ""
-    assert any(m["deleted"] for members in pages for m in members)  # Slack includes them
-    assert len(slack.calls_to("users.list")) == 3
-
-    slack.page_size = 4  # without `limit` the fake's tiny default page applies
-    assert len(client.users_list()["members"]) == 4
 
 
 def test_ratelimit_is_retried_after_retry_after(slack: FakeSlack, client: WebClient,

@@ -19,7 +19,6 @@ are silent the choice is marked "fake's choice" below, so a test never pins a gu
 
 from __future__ import annotations
 
-import base64
 import itertools
 import json
 import re
@@ -45,15 +44,12 @@ EPOCH = 1700000000  # every timestamp the fake hands out starts here, so tests a
 METHOD_SCOPES: dict[str, str | None] = {
     "auth.test": None,
     "users.info": "users:read",
-    "users.list": "users:read",
     "users.lookupByEmail": "users:read.email",
     "usergroups.list": "usergroups:read",
     "usergroups.users.list": "usergroups:read",
     "usergroups.users.update": "usergroups:write",
     "usergroups.enable": "usergroups:write",
     "usergroups.disable": "usergroups:write",
-    "usergroups.create": "usergroups:write",
-    "usergroups.update": "usergroups:write",
     "chat.postMessage": "chat:write",
     "conversations.open": "im:write",
 }
@@ -214,16 +210,17 @@ class FakeSlack(FakeServer):
     "paid_teams_only", what free workspaces return in practice; the method docs call it
     "plan_upgrade_required"). `restrict_usergroups=True` makes usergroup writes with a
     bot token answer `permission_denied`, as when only admins may manage user groups.
-    `page_size` is users.list's default page when no `limit` is sent: tiny on purpose.
+    Only the methods rotation-sync calls (and auth.test, usergroups.users.list and
+    conversations.open, which the fake's own tests use) are served; any other answers
+    `unknown_method`.
     """
 
     def __init__(self, *, paid: bool = True, restrict_usergroups: bool = False,
-                 page_size: int = 2, plan_error: str = "paid_teams_only") -> None:
+                 plan_error: str = "paid_teams_only") -> None:
         super().__init__()
         self.paid = paid
         self.plan_error = plan_error
         self.restrict_usergroups = restrict_usergroups
-        self.page_size = page_size
         self.tokens: dict[str, Token] = {}
         self.users: dict[str, User] = {}
         self.groups: dict[str, UserGroup] = {}
@@ -432,23 +429,6 @@ class FakeSlack(FakeServer):
             raise SlackError("user_not_found")
         return {"user": user.to_json(with_email="users:read.email" in token.scopes)}
 
-    def _m_users_list(self, params: dict[str, Any], token: Token) -> dict[str, Any]:
-        ordered = sorted(self.users.values(), key=lambda u: u.id)
-        limit = int(params.get("limit") or 0) or self.page_size
-        start = 0
-        if cursor := params.get("cursor"):
-            try:  # Slack cursors are base64 of "user:<first id of the page>"
-                first = base64.b64decode(str(cursor)).decode().removeprefix("user:")
-            except ValueError:
-                raise SlackError("invalid_cursor") from None
-            start = next((i for i, u in enumerate(ordered) if u.id >= first), len(ordered))
-        page = ordered[start:start + limit]
-        rest = ordered[start + limit:]
-        next_cursor = base64.b64encode(f"user:{rest[0].id}".encode()).decode() if rest else ""
-        with_email = "users:read.email" in token.scopes
-        return {"members": [u.to_json(with_email=with_email) for u in page],
-                "cache_ts": EPOCH, "response_metadata": {"next_cursor": next_cursor}}
-
     # -- usergroups ----------------------------------------------------------------------
     def _m_usergroups_list(self, params: dict[str, Any], token: Token) -> dict[str, Any]:
         include_disabled = _flag(params, "include_disabled")
@@ -501,30 +481,6 @@ class FakeSlack(FakeServer):
             self._touch(group, token)
             group.date_delete, group.deleted_by = group.date_update, token.user_id
         return {"usergroup": group.to_json(include_count=_flag(params, "include_count"))}
-
-    def _m_usergroups_create(self, params: dict[str, Any], token: Token) -> dict[str, Any]:
-        self._check_usergroup_write(token)
-        name = str(params.get("name") or "")
-        if not name:
-            raise _missing("name")
-        handle = str(params.get("handle") or name.lower().replace(" ", "-"))
-        if any(g.name == name for g in self.groups.values()):
-            raise SlackError("name_already_exists")
-        if any(g.handle == handle for g in self.groups.values()):
-            raise SlackError("handle_already_exists")
-        group = self.add_group(handle, name=name)
-        group.description = str(params.get("description") or "")
-        group.created_by = group.updated_by = token.user_id
-        return {"usergroup": group.to_json()}
-
-    def _m_usergroups_update(self, params: dict[str, Any], token: Token) -> dict[str, Any]:
-        group = self._group_arg(params)
-        self._check_usergroup_write(token)
-        for attr in ("name", "handle", "description"):
-            if attr in params:
-                setattr(group, attr, str(params[attr]))
-        self._touch(group, token)
-        return {"usergroup": group.to_json()}
 
     # -- conversations / chat ------------------------------------------------------------
     def _dm_with(self, user_id: str) -> Channel:
