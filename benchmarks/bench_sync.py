@@ -2,7 +2,7 @@
 
 Syncs generated rosters of 10, 100, 1,000 and 5,000 rotations (40 engineers, three per
 rotation) from the Google Sheets source to the Google Calendar target, both against the
-fake Google server of the tests (tests/fakes/google.py) at its real page size, and prints,
+fake Google server of the tests (tests/wire/fakes/google.py) at its real page size, and prints,
 for a first sync, a no-op sync and a one-rotation change: the HTTP requests made, the wall
 time and the peak memory (tracemalloc, measured in a second, identical run so that tracing
 does not slow the timed one). Then the time to plan 5,000 rotations (pure planner, no I/O),

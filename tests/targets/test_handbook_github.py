@@ -4,12 +4,12 @@ Covers both modes, the open-pull-request update, the stale-sha race, byte preser
 the real page (also CRLF and no final newline), zero writes on a no-op run, the errors a
 manager can act on, the factory wiring and one end-to-end CLI run.
 
-vcrpy cassettes in tests/cassettes/github/ pin the response shapes of every endpoint the
+vcrpy cassettes in tests/wire/cassettes/github/ pin the response shapes of every endpoint the
 adapter uses and replay them through it (as api.github.com, with the token filtered out).
 Re-record them (against the fake; point `api_url`/the token at a sandbox repository to
 record real GitHub instead) with:
 
-    .venv/bin/pytest tests/test_handbook_github.py -k cassette --record-mode=rewrite
+    .venv/bin/pytest tests/targets/test_handbook_github.py -k cassette --record-mode=rewrite
 """
 
 from __future__ import annotations

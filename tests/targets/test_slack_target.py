@@ -1,5 +1,5 @@
 """The Slack user group backend (issue #4): the real slack_sdk over real HTTP against the
-fake Slack Web API on 127.0.0.1 (tests/fakes/slack.py)."""
+fake Slack Web API on 127.0.0.1 (tests/wire/fakes/slack.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """vcrpy cassettes pin the wire format of every Calendar call the adapter makes.
 
-By default the cassettes in tests/cassettes/calendar/ are replayed (no server, no network):
+By default the cassettes in tests/wire/cassettes/calendar/ are replayed (no server, no network):
 `GoogleCalendar` runs at https://www.googleapis.com/calendar/v3/ with anonymous credentials
 and vcrpy answers from the cassette, so a change in which calls are made, or in how their
 answers are read, fails here. Pinned: events.list (paged, filtered on our private property),
@@ -9,9 +9,9 @@ and the 404 of a calendar that is not shared. Requests match on method, path and
 host or port); the Authorization header is filtered out and the OAuth token exchanges are not
 recorded.
 
-Re-record them against the fake Google (tests/fakes/google.py) with one command:
+Re-record them against the fake Google (tests/wire/fakes/google.py) with one command:
 
-    .venv/bin/pytest tests/test_calendar_cassettes.py --record-mode=rewrite
+    .venv/bin/pytest tests/wire/test_calendar_cassettes.py --record-mode=rewrite
 
 Against the real Calendar API, prefix that command with CALENDAR_CASSETTE_KEY=key.json
 (a service account with domain-wide delegation for the calendar.events scope)

@@ -1,13 +1,13 @@
-"""Recorded Sheets answers (vcrpy cassettes in tests/cassettes/sheets/) replayed through
+"""Recorded Sheets answers (vcrpy cassettes in tests/wire/cassettes/sheets/) replayed through
 SheetsSource, so the wire format we parse is pinned by what Google sent, not by our fake.
 
-Replay (the default, no network): `.venv/bin/pytest tests/test_sheets_cassettes.py`.
+Replay (the default, no network): `.venv/bin/pytest tests/wire/test_sheets_cassettes.py`.
 
 Re-record against the real APIs (one line; needs a sheet shared with the service account,
 holding tabs `Rotations` and `People` exactly as config/roster/rotations.csv and people.csv,
 with Rotations!A2 typed as a real date cell rather than text):
 
-    RECORD=1 SHEET_ID=<spreadsheet id> GOOGLE_APPLICATION_CREDENTIALS=<key.json> .venv/bin/pytest tests/test_sheets_cassettes.py --record-mode=rewrite
+    RECORD=1 SHEET_ID=<spreadsheet id> GOOGLE_APPLICATION_CREDENTIALS=<key.json> .venv/bin/pytest tests/wire/test_sheets_cassettes.py --record-mode=rewrite
 
 Without RECORD=1, `--record-mode=rewrite` records against the fake Google instead. Either way
 the Authorization header, the signed JWT assertion and the access token are filtered out, the

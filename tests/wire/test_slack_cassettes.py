@@ -1,15 +1,15 @@
 """vcrpy cassettes pin the response shapes of every Slack method the adapter uses.
 
-By default the cassettes in tests/cassettes/slack/ are replayed (no server, no network):
+By default the cassettes in tests/wire/cassettes/slack/ are replayed (no server, no network):
 each test drives `SlackUserGroup` at https://slack.com/api/ and vcrpy answers from the
 cassette, so a change in which methods are called, or in how their answers are read, fails
 here. Methods pinned: usergroups.list, users.lookupByEmail (found and `users_not_found`),
 users.info, usergroups.enable, usergroups.users.update, usergroups.disable,
 chat.postMessage, and the error envelopes `invalid_auth` and `missing_scope`.
 
-Re-record them (against the fake Slack Web API, tests/fakes/slack.py) with one command:
+Re-record them (against the fake Slack Web API, tests/wire/fakes/slack.py) with one command:
 
-    .venv/bin/pytest tests/test_slack_cassettes.py --record-mode=rewrite
+    .venv/bin/pytest tests/wire/test_slack_cassettes.py --record-mode=rewrite
 
 To record against a real workspace instead, add SLACK_CASSETTE_API_URL=https://slack.com/api/
 SLACK_BOT_TOKEN=xoxb-… SLACK_CASSETTE_LIMITED_TOKEN=xoxb-… (an app token without
