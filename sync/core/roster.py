@@ -68,10 +68,6 @@ class OnCall:
     rotation: Rotation | None
     people: tuple[Person, ...]
 
-    @property
-    def handles(self) -> tuple[str, ...]:
-        return tuple(person.github for person in self.people)
-
 
 class Roster(BaseModel):
     """Rotations sorted by start, People keyed by Person.key, and the clock rules that say

@@ -13,7 +13,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.core.roster import Person, Roster, Rotation
+from sync.core.roster import OnCall, Person, Roster, Rotation
 from tests.helpers import HANDOFF, TZ, make_roster, people
 
 EPOCH = date(2022, 1, 3)
@@ -78,13 +78,17 @@ def test_handoffs_are_exactly_where_the_answer_changes(roster: Roster, a: dateti
             assert roster.on_call(middle) == roster.on_call(after - tick)
 
 
+def handles(on_call: OnCall) -> tuple[str, ...]:
+    return tuple(person.github for person in on_call.people)
+
+
 def test_the_answer_switches_at_the_handoff_time() -> None:
     roster = make_roster()
     tz = roster.tz
     before = roster.on_call(datetime(2022, 9, 7, 8, 59, tzinfo=tz))
     after = roster.on_call(datetime(2022, 9, 7, HANDOFF.hour, tzinfo=tz))
-    assert before.handles == ("keegancsmith", "BolajiOlajide")
-    assert after.handles == ("keegancsmith", "valerybugakov")
+    assert handles(before) == ("keegancsmith", "BolajiOlajide")
+    assert handles(after) == ("keegancsmith", "valerybugakov")
     assert roster.on_call(datetime(2022, 11, 8, 9, tzinfo=tz)).rotation is None
     assert [m.isoformat() for m in roster.handoffs(datetime(2022, 9, 1, tzinfo=tz))] == [
         "2022-09-07T09:00:00-07:00", "2022-10-10T09:00:00-07:00", "2022-11-08T09:00:00-08:00"]
@@ -97,5 +101,5 @@ def test_a_handoff_time_a_dst_change_skips_happens_an_hour_later() -> None:
     [begins, ends] = roster.handoffs(datetime(2022, 3, 1, tzinfo=UTC))
     assert begins.isoformat() == "2022-03-13T03:30:00-07:00"
     assert roster.on_call(begins - timedelta(microseconds=1)).rotation is None
-    assert roster.on_call(begins).handles == ("tbliu98",)
+    assert handles(roster.on_call(begins)) == ("tbliu98",)
     assert ends.isoformat() == "2022-04-10T02:30:00-07:00"
