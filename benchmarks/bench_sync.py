@@ -44,7 +44,8 @@ from sync.core.validate import validate  # noqa: E402
 from sync.run.engine import Engine  # noqa: E402
 from sync.run.factory import make_source, make_targets  # noqa: E402
 from sync.sources import RawRoster, RawTab  # noqa: E402
-from sync.targets.calendar.google import GoogleCalendar  # noqa: E402
+from sync.targets.base import Snapshot  # noqa: E402
+from sync.targets.calendar.google import EventsSnapshot, GoogleCalendar  # noqa: E402
 from tests.wire.fakes.google import (  # noqa: E402
     FakeGoogle,
     make_service_account,
@@ -225,8 +226,9 @@ def plan_seconds(config: Config, size: int) -> tuple[float, float]:
         validating.append(time.perf_counter() - started)
         assert roster is not None
         started = time.perf_counter()
-        desired, _notes = target.desired(roster, clock, {})
-        target.diff(desired, dict(desired))  # a no-op plan compares every event
+        desired, _notes = target.desired(roster, clock, Snapshot())
+        target.diff(desired, EventsSnapshot(dict(desired), raw={}), clock)  # a no-op plan
+        # compares every event
         diff(desired, {})  # and a first sync creates every one
         planning.append(time.perf_counter() - started)
     return statistics.median(validating), statistics.median(planning)
