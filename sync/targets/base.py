@@ -42,7 +42,10 @@ class Target(ABC):
     name: ClassVar[str]
 
     def plan(self, roster: Roster, clock: Clock) -> TargetPlan:
-        snapshot = self.read()
+        return self.plan_from(self.read(), roster, clock)
+
+    def plan_from(self, snapshot: Snapshot, roster: Roster, clock: Clock) -> TargetPlan:
+        """The plan for what `read()` saw."""
         desired, notes = self.desired(roster, clock, snapshot)
         return TargetPlan(self.name, desired, snapshot, self.diff(desired, snapshot, clock),
                           tuple(notes), self.messages(roster, clock, snapshot),

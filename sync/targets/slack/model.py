@@ -83,16 +83,10 @@ class SlackTarget(Target):
         self.settings = settings
         self.announce_channel = announce_channel
 
-    def plan(self, roster: Roster, clock: Clock) -> TargetPlan:
-        return self.plan_from(self.read(), roster, clock)
-
     def plan_from(self, snapshot: Snapshot, roster: Roster, clock: Clock) -> TargetPlan:
-        """The family's plan for `snapshot`, its changes naming the people they concern."""
-        desired, notes = self.desired(roster, clock, snapshot)
-        changes = [named(change, roster) for change in self.diff(desired, snapshot, clock)]
-        return TargetPlan(self.name, desired, snapshot, changes, tuple(notes),
-                          self.messages(roster, clock, snapshot), self.addresses(snapshot),
-                          clock.today)
+        """The family's plan, its changes naming the people they concern."""
+        plan = super().plan_from(snapshot, roster, clock)
+        return replace(plan, changes=[named(change, roster) for change in plan.changes])
 
     def desired(self, roster: Roster, clock: Clock,
                 snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
