@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 
@@ -31,8 +32,14 @@ class Clock:
         return cls(datetime.combine(today, handoff, tz), handoff)
 
 
+@cache
+def zone(name: str) -> ZoneInfo:
+    """ZoneInfo's own cache keeps only 8 zones: a roster's People have more."""
+    return ZoneInfo(name)
+
+
 def utc_offset(timezone: str, moment: datetime) -> timedelta:
-    return moment.astimezone(ZoneInfo(timezone)).utcoffset() or timedelta(0)
+    return moment.astimezone(zone(timezone)).utcoffset() or timedelta(0)
 
 
 def format_offset(offset: timedelta) -> str:

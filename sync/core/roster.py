@@ -8,13 +8,13 @@ instant" and "when does that answer change": the Slack group, the handoff announ
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
+
+from sync.core.clock import zone
 
 TBD = None  # an unfilled slot in a rotation
 
@@ -83,7 +83,7 @@ class Roster(BaseModel):
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return zone(self.timezone)
 
     def person(self, handle: str) -> Person:
         return self.people[handle.lower()]
@@ -118,19 +118,14 @@ class Roster(BaseModel):
         return sorted(m for m in moments if start < m and (end is None or m <= end))
 
     def running(self, at: datetime) -> Rotation | None:
-        """The rotation whose span holds `at`; rotations never overlap (validation)."""
-        starts, ordered = self.timeline
-        index = bisect_right(starts, at.astimezone(UTC)) - 1
-        if index < 0:
-            return None
-        rotation = ordered[index]
-        return rotation if at < self.ends(rotation) else None
+        """The rotation holding the roster day of `at`; rotations never overlap."""
+        day = self.day_of(at)
+        return next((r for r in self.rotations if r.start <= day <= r.end), None)
 
-    @cached_property
-    def timeline(self) -> tuple[list[datetime], list[Rotation]]:
-        """Rotations by start, with their start instants in UTC, for bisecting."""
-        ordered = sorted(self.rotations, key=lambda r: r.start)
-        return [self.begins(r).astimezone(UTC) for r in ordered], ordered
+    def day_of(self, at: datetime) -> date:
+        """The roster day `at` falls in: it begins at that day's handoff instant."""
+        local = at.astimezone(self.tz).date()
+        return local if self.handoff_on(local) <= at else local - timedelta(days=1)
 
     def before(self, rotation: Rotation) -> Rotation | None:
         """The rotation that started last before `rotation`, if any."""
