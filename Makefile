@@ -73,7 +73,7 @@ clean:
 	rm -rf $(VENV) $(TOOLS) .venv-latest config/out config/state .mypy_cache .ruff_cache .pytest_cache
 
 docs: runtime
-	$(BIN)/python -c "import re, pathlib; from sync.config import config_reference as ref; \
+	$(BIN)/python -c "import re, pathlib; from sync.config.reference import config_reference as ref; \
 	p = pathlib.Path('README.md'); t = p.read_text(); \
 	b, e = '<!-- config-reference:begin -->\n', '<!-- config-reference:end -->'; \
 	p.write_text(t.split(b)[0] + b + ref() + e + t.split(e)[1])"

@@ -2,7 +2,7 @@
 
 Syncs generated rosters of 10, 100, 1,000 and 5,000 rotations (40 engineers, three per
 rotation) from the Google Sheets source to the Google Calendar target, both against the
-fake Google server of the tests (tests/fakes/google.py) at its real page size, and prints,
+fake Google server of the tests (tests/wire/fakes/google.py) at its real page size, and prints,
 for a first sync, a no-op sync and a one-rotation change: the HTTP requests made, the wall
 time and the peak memory (tracemalloc, measured in a second, identical run so that tracing
 does not slow the timed one). Then the time to plan 5,000 rotations (pure planner, no I/O),
@@ -36,15 +36,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sync.clock import Clock  # noqa: E402
-from sync.config import Config, parse_config  # noqa: E402
-from sync.engine import Engine  # noqa: E402
-from sync.factory import make_source, make_targets  # noqa: E402
-from sync.plan import diff  # noqa: E402
+from sync.config.model import Config, parse_config  # noqa: E402
+from sync.core.clock import Clock  # noqa: E402
+from sync.core.plan import diff  # noqa: E402
+from sync.core.validate import validate  # noqa: E402
+from sync.run.engine import Engine  # noqa: E402
+from sync.run.factory import make_source, make_targets  # noqa: E402
 from sync.sources import RawRoster, RawTab  # noqa: E402
-from sync.targets.calendar_google import GoogleCalendar  # noqa: E402
-from sync.validate import validate  # noqa: E402
-from tests.fakes.google import (  # noqa: E402
+from sync.targets.base import Snapshot  # noqa: E402
+from sync.targets.calendar.google import EventsSnapshot, GoogleCalendar  # noqa: E402
+from tests.wire.fakes.google import (  # noqa: E402
     FakeGoogle,
     make_service_account,
 )
@@ -223,8 +224,9 @@ def plan_seconds(config: Config, size: int) -> tuple[float, float]:
         validating.append(time.perf_counter() - started)
         assert roster is not None
         started = time.perf_counter()
-        desired, _notes = target.desired(roster, clock, {})
-        target.diff(desired, dict(desired))  # a no-op plan compares every event
+        desired, _notes = target.desired(roster, clock, Snapshot())
+        target.diff(desired, EventsSnapshot(dict(desired), raw={}), clock)  # a no-op plan
+        # compares every event
         diff(desired, {})  # and a first sync creates every one
         planning.append(time.perf_counter() - started)
     return statistics.median(validating), statistics.median(planning)

@@ -1,12 +1,23 @@
-"""Errors that end a run; each carries the exit code the contract gives it."""
+"""How runs end: the exit codes of the contract, and the errors that carry them."""
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Outcome(IntEnum):
+    """The exit codes: what a script or a health check can rely on."""
+
+    OK = 0
+    INVALID_ROSTER = 1  # or a refused mass delete: nothing was written
+    USAGE = 2  # a bad flag, config, secret or state store; another run holds the lock
+    TARGET_FAILED = 3  # at least one target failed after retries; the others synced
 
 
 class RotationSyncError(Exception):
     """A problem the user must fix; the message is written for them."""
 
-    exit_code = 2
+    exit_code: Outcome = Outcome.USAGE
 
 
 class ConfigError(RotationSyncError):
@@ -24,4 +35,4 @@ class LockBusy(RotationSyncError):
 class TargetError(RotationSyncError):
     """One target failed after retries; the others still sync (exit 3 for the run)."""
 
-    exit_code = 3
+    exit_code = Outcome.TARGET_FAILED

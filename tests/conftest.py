@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
-import sync.retry
-from sync.cli import app
-from tests.helpers import write_roster
+import sync.clients.retry
+from sync.cli.commands import app
+from tests.helpers import PEOPLE, write_roster
+from tests.wire.fakes.slack import FakeSlack, User
 
 # No example may fail for being slow: a loaded 2-core machine is not a bug.
 settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -60,7 +61,7 @@ def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """TZ pinned, retries instant, no real secrets leaking in from the machine."""
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    monkeypatch.setattr(sync.retry, "sleep", lambda seconds: None)
+    monkeypatch.setattr(sync.clients.retry, "sleep", lambda seconds: None)
     for name in ("SLACK_BOT_TOKEN", "GITHUB_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS",
                  "ROTATION_SYNC_CONFIG",
                  # google-auth's regional-access-boundary lookup: off, as in production
@@ -112,3 +113,17 @@ def make_workspace(folder: Path, policy: str = "keep") -> Workspace:
 def workspace(tmp_path: Path) -> Workspace:
     os.environ.pop("ROTATION_SYNC_CONFIG", None)
     return make_workspace(tmp_path)
+
+
+# -- the fake Slack, with every person of tests/helpers.py PEOPLE in it ------------------
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def users(slack: FakeSlack) -> dict[str, User]:
+    """Every person of tests/helpers.py PEOPLE, in Slack under the same email."""
+    return {handle: slack.add_user(handle.lower(), email, real_name=name)
+            for handle, (name, email, _tz) in PEOPLE.items()}

@@ -6,10 +6,11 @@ import csv
 import io
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.clock import Clock
-from sync.roster import Person, Roster, Rotation
+from sync.core.clock import Clock
+from sync.core.roster import Person, Roster, Rotation
 
 # Tests wait for events (a log line, a file, a lock holder); this is only the safety net
 # for a wait that never ends, generous enough for a loaded 2-core machine.
@@ -45,7 +46,8 @@ def make_roster(rotations: list[tuple[str, str, list[str | None]]] | None = None
     return Roster(rotations=tuple(
         Rotation(start=date.fromisoformat(start), end=date.fromisoformat(end),
                  slots=tuple(slots), row=row)
-        for row, (start, end, slots) in enumerate(rotations, start=2)), people=people())
+        for row, (start, end, slots) in enumerate(rotations, start=2)), people=people(),
+        timezone=TZ, handoff_time=HANDOFF)
 
 
 def make_clock(day: str = "2022-09-10", tz: str = TZ) -> Clock:
@@ -75,3 +77,16 @@ def write_roster(folder: Path, rotations: list[list[str]] | None = None,
     (folder / "roster").mkdir(parents=True, exist_ok=True)
     (folder / "roster" / "rotations.csv").write_text(to_csv(rotations or rotations_rows()))
     (folder / "roster" / "people.csv").write_text(to_csv(people or people_rows()))
+
+
+class DictMemory:
+    """The state store's remember/recall, in memory."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def remember(self, key: str, value: Any) -> None:
+        self.values[key] = value
+
+    def recall(self, key: str) -> Any:
+        return self.values.get(key)

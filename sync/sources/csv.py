@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from sync.clients.files import write_atomically
 from sync.errors import SourceError
-from sync.fileio import write_atomically
 from sync.sources import Cell, RawRoster, RawTab
 
 STATUS_FILE = "sync-status.csv"

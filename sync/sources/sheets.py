@@ -5,10 +5,10 @@ value, which would double the Sheets requests of every nightly run (the budget i
 the source asks gspread's HTTP client for `values:batchGet` directly, with
 `valueRenderOption=UNFORMATTED_VALUE` and `dateTimeRenderOption=SERIAL_NUMBER`: a real date
 cell arrives as its serial number, `YYYY-MM-DD` text as text, and an error cell as its display
-string (`#REF!`); `sync.validate` turns all three into dates or findings. Only when Google
+string (`#REF!`); `sync.core.validate` turns all three into dates or findings. Only when Google
 says a tab does not exist does the source spend a second request, to name the tabs that do.
 
-Every call goes through `sync.retry.with_retry` (never gspread's BackOffHTTPClient, which
+Every call goes through `sync.clients.retry.with_retry` (never gspread's BackOffHTTPClient, which
 retries forever) and has a timeout; every failure becomes a SourceError (exit 2) that says
 what to fix, because a roster that cannot be read means nothing can be synced.
 """
@@ -25,10 +25,10 @@ import requests
 from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import HTTPAdapter
 
-from sync import config
+from sync.clients.google import CREDENTIALS_ENV, account_email, classify, credentials
+from sync.clients.retry import with_retry
+from sync.config.sections import SheetsSource as SheetsSection
 from sync.errors import ConfigError, SourceError
-from sync.google_common import CREDENTIALS_ENV, account_email, classify, credentials
-from sync.retry import with_retry
 from sync.sources import Cell, RawRoster, RawTab
 
 T = TypeVar("T")
@@ -63,7 +63,7 @@ class SheetsSource:
         self.http = http_client(self.creds, checked_endpoint(endpoint))
 
     @classmethod
-    def from_config(cls, section: config.SheetsSource) -> SheetsSource:
+    def from_config(cls, section: SheetsSection) -> SheetsSource:
         return cls(section.spreadsheet_id, section.rotations_tab, section.people_tab,
                    section.status_tab, section.sheets_endpoint)
 

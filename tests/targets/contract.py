@@ -1,17 +1,22 @@
 """One contract suite for every target backend (vdirsyncer's StorageTests, for targets).
 
-A backend's test module subclasses the family's suite and provides three fixtures-like
-hooks: `make_target()`, `writes()` (how many write calls/rewrites it has seen) and
-`tamper(target)` (a hand-made edit to the backend, for drift repair).
+A backend's test module subclasses the family's suite and provides four fixtures-like
+hooks: `make_target()`, `writes()` (how many write calls/rewrites it has seen),
+`tamper(target)` (a hand-made edit to the backend, for drift repair) and
+`failing_half_way(plan)` (while open, applying `plan` fails part-way through).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
-from sync.plan import TargetPlan
-from sync.roster import Roster
-from sync.targets import Target
+import pytest
+
+from sync.core.plan import TargetPlan
+from sync.core.roster import Roster
+from sync.targets.base import Target
 from tests.helpers import make_clock, make_roster
 
 ROSTER_A = [
@@ -24,6 +29,16 @@ ROSTER_B = [  # A with the middle rotation re-staffed and the last one gone, one
     ("2022-09-07", "2022-10-09", ["kenji-sato", "valerybugakov", "sven-larsen"]),
     ("2022-11-08", "2022-12-05", ["priya-nair", None]),
 ]
+
+
+def broken(module: object, name: str = "write_atomically") -> Iterator[None]:
+    """For file backends: the write itself fails (a full disk), so nothing of it lands."""
+    def refuse(*args: object) -> None:
+        raise OSError("No space left on device")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, name, refuse)
+        yield
 
 
 def sync(target: Target, roster: Roster, day: str = "2022-09-10") -> TargetPlan:
@@ -45,6 +60,9 @@ class TargetContract:
         raise NotImplementedError
 
     def tamper(self, target: Target) -> None:
+        raise NotImplementedError
+
+    def failing_half_way(self, plan: TargetPlan) -> AbstractContextManager[None]:
         raise NotImplementedError
 
     def test_first_sync_converges(self) -> None:
@@ -76,6 +94,21 @@ class TargetContract:
         assert drift.changes, "plan shows a hand-made edit before repairing it"
         sync(self.make_target(), make_roster(ROSTER_A), self.day)
         assert self.make_target().plan(make_roster(ROSTER_A), make_clock(self.day)).changes == []
+
+    def test_plan_on_one_instance_apply_on_a_fresh_one(self) -> None:
+        plan = self.make_target().plan(make_roster(ROSTER_A), make_clock(self.day))
+        assert plan.changes
+        self.make_target().apply(plan)
+        assert self.make_target().plan(make_roster(ROSTER_A), make_clock(self.day)).changes == []
+
+    def test_apply_failing_half_way_then_the_next_plan_converges(self) -> None:
+        sync(self.make_target(), make_roster(ROSTER_A), self.day)
+        plan = self.make_target().plan(make_roster(ROSTER_B), make_clock(self.day))
+        assert plan.changes
+        with self.failing_half_way(plan), pytest.raises(Exception):  # noqa: B017
+            self.make_target().apply(plan)
+        sync(self.make_target(), make_roster(ROSTER_B), self.day)
+        assert self.make_target().plan(make_roster(ROSTER_B), make_clock(self.day)).changes == []
 
     def test_plan_writes_nothing(self) -> None:
         target = self.make_target()

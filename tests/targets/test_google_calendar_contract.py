@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sync.config import GoogleCalendar as CalendarSection
-from sync.plan import EventSettings
-from sync.targets import Target
-from sync.targets.calendar_google import OWNER_KEY, GoogleCalendar
-from tests.fakes.google import FakeGoogle, make_service_account
+from sync.core.plan import TargetPlan
+from sync.targets.base import Target
+from sync.targets.calendar.events import OWNER_KEY
+from sync.targets.calendar.google import GoogleCalendar
+from sync.targets.calendar.model import EventSettings
+from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
 from tests.targets.contract import CalendarContract
+from tests.wire.fakes.base import Response
+from tests.wire.fakes.google import FakeGoogle, make_service_account
 
 CALENDAR_ID = "c_rotations@group.calendar.google.com"
 SETTINGS = EventSettings("Escalation engineer rotation: {engineers}", True)
@@ -51,6 +56,19 @@ class TestGoogleCalendar(CalendarContract):
 
     def writes(self) -> int:
         return len(self.google.logical_writes())
+
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        """Inserts fail for good; the batch's updates and deletes go through."""
+        def inserting(request: Any) -> bool:
+            return bool(request.method == "POST" and request.path.endswith("/events"))
+
+        self.google.fail_if(inserting, Response(500, {"error": {
+            "code": 500, "message": "Backend Error", "errors": [{"reason": "backendError"}]}}),
+            times=100)
+        yield
+        with self.google.lock:
+            self.google.predicate_faults.clear()
 
     def tamper(self, target: Target) -> None:
         event = next(e for e in self.google.calendar.calendars[CALENDAR_ID].events.values()

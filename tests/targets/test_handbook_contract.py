@@ -8,17 +8,21 @@ the pull request's version while one is open, the base branch's otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from sync.fileio import read_text, write_atomically
-from sync.targets import Target
-from sync.targets import handbook_file as handbook_file_module
-from sync.targets.handbook_file import HandbookFile
-from sync.targets.handbook_github import HEAD_BRANCH, HandbookGithub
-from tests.fakes.github import FakeGitHub
-from tests.targets.contract import HandbookContract
+from sync.clients.files import read_text, write_atomically
+from sync.clients.github import HEAD_BRANCH
+from sync.core.plan import TargetPlan
+from sync.targets.base import Target
+from sync.targets.handbook import file as handbook_file_module
+from sync.targets.handbook.file import HandbookFile
+from sync.targets.handbook.github import HandbookGithub
+from tests.targets.contract import HandbookContract, broken
+from tests.wire.fakes.base import Response
+from tests.wire.fakes.github import FakeGitHub
 
 SAMPLE = (Path(__file__).resolve().parents[1] / "data" /
           "escalation-engineer-rotation.md").read_bytes()
@@ -53,6 +57,10 @@ class TestHandbookFile(HandbookContract):
     def writes(self) -> int:
         return self.count
 
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        yield from broken(handbook_file_module)
+
     def tamper(self, target: Target) -> None:
         self.path.write_text(tampered(self.page()), encoding="utf-8", newline="")
 
@@ -65,7 +73,7 @@ class GithubContract(HandbookContract):
 
     @pytest.fixture(autouse=True)
     def _page_on_github(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-        monkeypatch.setattr("sync.retry.sleep", lambda seconds: None)
+        monkeypatch.setattr("sync.clients.retry.sleep", lambda seconds: None)
         self.fake = FakeGitHub()
         self.fake.add_repo(REPO, {PATH: SAMPLE})
         self.fake.add_token(TOKEN, {REPO: "write"})
@@ -78,6 +86,16 @@ class GithubContract(HandbookContract):
 
     def writes(self) -> int:
         return len(self.fake.write_calls())
+
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        """Commit mode: the commit is refused; pull_request mode: the commit and the branch
+        are pushed, then GitHub fails on the pull request."""
+        where = "/contents/" if self.mode == "commit" else "/pulls"
+        self.fake.fail(where, Response(502, {"message": "Server Error"}), times=100)
+        yield
+        with self.fake.lock:
+            self.fake.faults.clear()
 
     def open_pull(self) -> int | None:
         return next((p.number for p in self.fake.pulls(REPO) if p.state == "open"), None)

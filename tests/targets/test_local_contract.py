@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import icalendar
 import pytest
 
-from sync.plan import EventSettings
-from sync.targets import Target
-from sync.targets.calendar_ics import OWNER_PROPERTY, IcsCalendar
-from tests.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
+from sync.core.plan import TargetPlan
+from sync.targets.base import Target
+from sync.targets.calendar import ics as ics_module
+from sync.targets.calendar.ics import OWNER_PROPERTY, IcsCalendar
+from sync.targets.calendar.model import EventSettings
 from tests.helpers import make_clock, make_roster
 from tests.targets.contract import (
     ROSTER_A,
     CalendarContract,
     HandbookContract,
     SlackContract,
+    broken,
     sync,
 )
+from tests.wire.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
 
 SETTINGS = EventSettings("Escalation engineer rotation: {engineers}", True)
 FOREIGN = """BEGIN:VEVENT
@@ -47,6 +52,10 @@ class TestIcsCalendar(CalendarContract):
         text = self.path.read_text()
         self.path.write_text(text.replace("SUMMARY:Escalation engineer rotation: Keegan",
                                           "SUMMARY:Moved by hand: Keegan", 1))
+
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        yield from broken(ics_module)
 
     def add_foreign_event(self) -> None:
         self.path.parent.mkdir(parents=True)
@@ -93,6 +102,14 @@ class MemoryBacked:
     def writes(self) -> int:
         return self.store.writes
 
+    writes_per_change = True
+
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        self.store.fail_after = len(plan.changes) // 2 if self.writes_per_change else 0
+        yield
+        self.store.fail_after = None
+
 
 class TestMemoryCalendar(MemoryBacked, CalendarContract):
     def make_target(self) -> Target:
@@ -122,6 +139,8 @@ class TestMemorySlack(MemoryBacked, SlackContract):
 
 
 class TestMemoryHandbook(MemoryBacked, HandbookContract):
+    writes_per_change = False  # the page is one write
+
     @pytest.fixture(autouse=True)
     def _page(self, _store: None) -> None:
         self.store.page = (Path(__file__).parent.parent / "data"

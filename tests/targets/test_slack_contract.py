@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-import sync.targets.slack_file
-from sync.plan import GroupSettings
-from sync.targets import Target
-from sync.targets.slack import SlackUserGroup
-from sync.targets.slack_file import SlackFile
-from tests.fakes.slack import DEFAULT_TOKEN, FakeSlack
+import sync.targets.slack.file
+from sync.clients.slack import SlackApi
+from sync.core.plan import TargetPlan
+from sync.targets.base import Target
+from sync.targets.slack.file import SlackFile
+from sync.targets.slack.model import GroupSettings
+from sync.targets.slack.slack import SlackUserGroup
 from tests.helpers import PEOPLE
-from tests.targets.contract import SlackContract
+from tests.targets.contract import SlackContract, broken
+from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack
 
 SETTINGS = GroupSettings("escalation-engineers", "keep", ())
 
@@ -26,19 +29,23 @@ class TestSlackFile(SlackContract):
     def _file(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.path = tmp_path / "out" / "slack-usergroup.json"
         self.rewrites = 0
-        real_write = sync.targets.slack_file.write_atomically
+        real_write = sync.targets.slack.file.write_atomically
 
         def counting_write(path: Path, text: str) -> None:
             self.rewrites += 1
             real_write(path, text)
 
-        monkeypatch.setattr(sync.targets.slack_file, "write_atomically", counting_write)
+        monkeypatch.setattr(sync.targets.slack.file, "write_atomically", counting_write)
 
     def make_target(self) -> Target:
         return SlackFile(self.path, SETTINGS)
 
     def writes(self) -> int:
         return self.rewrites
+
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        yield from broken(sync.targets.slack.file)
 
     def tamper(self, target: Target) -> None:
         data = json.loads(self.path.read_text())
@@ -61,10 +68,18 @@ class TestSlackWebApi(SlackContract):
             yield
 
     def make_target(self) -> Target:
-        return SlackUserGroup(DEFAULT_TOKEN, SETTINGS, self.slack.api_url)
+        return SlackUserGroup(SETTINGS, SlackApi.connect(DEFAULT_TOKEN, self.slack.api_url,
+                                                         SETTINGS.handle))
 
     def writes(self) -> int:
         return len(self.slack.write_calls())
+
+    @contextmanager
+    def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
+        self.slack.server_error("usergroups.users.update", times=99)
+        yield
+        with self.slack.lock:
+            self.slack.faults.clear()
 
     def tamper(self, target: Target) -> None:
         self.slack.group("escalation-engineers").users.append(self.stranger.id)

@@ -1,0 +1,264 @@
+"""The command line: `rotation-sync validate|plan|sync|schedule|status …` (typer)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from sync.cli import output
+from sync.cli.logs import LogFormat, setup_logging
+from sync.cli.report_html import render_html
+from sync.clients.files import write_atomically
+from sync.clients.secrets import redact
+from sync.config.model import Config, config_path, load_config
+from sync.core.clock import Clock
+from sync.core.report import build_report
+from sync.errors import RotationSyncError
+from sync.run.engine import Engine, RunResult, skipped_targets
+from sync.run.factory import make_source
+from sync.run.runner import make_engine, run_sync
+from sync.run.state import StateStore
+from sync.targets.registry import NAMES
+
+P = ParamSpec("P")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Keep the on-call rotation consistent in the calendar, the Slack "
+                       "group and the handbook page.")
+
+ConfigOption = Annotated[Path | None, typer.Option(
+    "-c", "--config", help="Config file (default: config/rotation-sync.toml or "
+    "$ROTATION_SYNC_CONFIG).", show_default=False)]
+TodayOption = Annotated[str | None, typer.Option(
+    "--today", help="Evaluate as of this day (YYYY-MM-DD), just after its handoff time.",
+    show_default=False)]
+OnlyOption = Annotated[str | None, typer.Option(
+    "--only", help=f"Comma-separated targets: {','.join(NAMES)}.", show_default=False)]
+JsonOption = Annotated[bool, typer.Option(
+    "--json", help="One JSON document on stdout; human text goes to stderr.")]
+LogFormatOption = Annotated[LogFormat, typer.Option(
+    "--log-format", help="Log lines on stderr as text, or as one JSON object per line "
+    "for log collectors.")]
+
+
+class Invocation:
+    """One command's common options, resolved once."""
+
+    def __init__(self, config: Path | None, today: str | None, only: str | None,
+                 as_json: bool) -> None:
+        self.as_json = as_json
+        self.console = make_console(stderr=as_json)
+        self.config_file = config_path(config)
+        self.today = parse_today(today)
+        self.only = parse_only(only)
+
+    def load(self) -> Config:
+        return load_config(self.config_file)
+
+    def clock(self, config: Config) -> Clock:
+        return Clock.at(config.tz, config.handoff_time, self.today)
+
+    def engine(self, config: Config) -> Engine:
+        return make_engine(config, self.clock(config), self.only)
+
+    def validate(self, config: Config) -> RunResult:
+        """Only the roster: no target is built, so no secret is needed."""
+        return Engine(make_source(config), {}, self.clock(config)).validate()
+
+    def finish(self, result: RunResult) -> None:
+        output.print_run(self.console, result)
+        self.emit(result.as_json(), result.exit_code)
+
+    def emit(self, document: dict[str, Any], exit_code: int) -> None:
+        if self.as_json:
+            sys.stdout.write(redact(json.dumps(document, indent=2, default=str)) + "\n")
+        raise typer.Exit(exit_code)
+
+
+
+def guarded(command: Callable[P, None]) -> Callable[P, None]:
+    """The one error handler of every command: an error the user must fix is a message
+    (and with --json still the one document) and its exit code, never a traceback."""
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except RotationSyncError as error:
+            fail(error, as_json=bool(kwargs.get("as_json")))
+    return run
+
+
+def fail(error: RotationSyncError, as_json: bool) -> None:
+    make_console(stderr=as_json).print(f"[red]Error:[/] {escape(redact(str(error)))}",
+                                       highlight=False)
+    if as_json:
+        document = {"exit_code": error.exit_code, "error": redact(str(error)), "findings": [],
+                    "targets": {name: result.as_json()
+                                for name, result in skipped_targets().items()}}
+        sys.stdout.write(redact(json.dumps(document, indent=2, default=str)) + "\n")
+    raise typer.Exit(error.exit_code)
+
+
+def make_console(stderr: bool) -> Console:
+    """Logs and CI are not terminals: give tables room instead of Rich's 80 columns."""
+    console = Console(stderr=stderr, highlight=False)
+    return console if console.is_terminal else Console(stderr=stderr, highlight=False,
+                                                       width=200)
+
+
+def parse_today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else \
+            date.fromisoformat("invalid")
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.",
+                                 param_hint="--today") from None
+
+
+def parse_only(value: str | None) -> set[str] | None:
+    if value is None:
+        return None
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = names - set(NAMES)
+    if unknown or not names:
+        raise typer.BadParameter(f"choose among {', '.join(NAMES)}; got {value!r}.",
+                                 param_hint="--only")
+    return names
+
+
+def parse_age(value: str) -> timedelta:
+    match = re.fullmatch(r"(\d+)\s*([smhd])", value.strip())
+    if not match:
+        raise typer.BadParameter(f"{value!r} is not an age such as 90m, 26h or 2d.",
+                                 param_hint="--max-age")
+    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})
+
+
+@app.command()
+@guarded
+def validate(config: ConfigOption = None, today: TodayOption = None, only: OnlyOption = None,
+             as_json: JsonOption = False, log_format: LogFormatOption = "text") -> None:
+    """Read and validate the roster, and print the findings."""
+    configure_logging(log_format)
+    invocation = Invocation(config, today, only, as_json)
+    settings = invocation.load()
+    result = invocation.validate(settings)
+    invocation.finish(result)
+
+
+@app.command()
+@guarded
+def plan(config: ConfigOption = None, today: TodayOption = None, only: OnlyOption = None,
+         as_json: JsonOption = False, log_format: LogFormatOption = "text") -> None:
+    """Validate, read every target and print the changes a sync would make; writes nothing."""
+    configure_logging(log_format)
+    invocation = Invocation(config, today, only, as_json)
+    result = invocation.engine(invocation.load()).run(apply=False)
+    invocation.finish(result)
+
+
+@app.command("sync")
+@guarded
+def sync_command(config: ConfigOption = None, today: TodayOption = None,
+                 only: OnlyOption = None, as_json: JsonOption = False,
+                 dry_run: Annotated[bool, typer.Option(
+                     "--dry-run", help="Only show the changes (same as `plan`).")] = False,
+                 force_delete: Annotated[bool, typer.Option(
+                     "--force-delete", help="Allow a roster that deletes most of what "
+                     "rotation-sync owns.")] = False,
+                 log_format: LogFormatOption = "text") -> None:
+    """Validate the roster, then make every enabled target agree with it."""
+    configure_logging(log_format)
+    invocation = Invocation(config, today, only, as_json)
+    settings = invocation.load()
+    if dry_run:
+        result = invocation.engine(settings).run(apply=False, force_delete=force_delete)
+    else:
+        result = run_sync(settings, invocation.clock(settings), invocation.only,
+                          force_delete)
+    invocation.finish(result)
+
+
+@app.command()
+@guarded
+def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
+             run_now: Annotated[bool, typer.Option(
+                 "--run-now", help="Also sync once right away, then follow the schedule.")]
+             = False) -> None:
+    """Run in the foreground: sync on [schedule] cron and at each handoff, until stopped."""
+    from sync.run.scheduler import NightlySync
+
+    configure_logging(log_format, logging.INFO)
+    invocation = Invocation(config, None, None, False)
+    nightly = NightlySync(invocation.load())
+    nightly.run_forever(run_now)
+
+
+def configure_logging(log_format: LogFormat, level: int = logging.WARNING) -> None:
+    """Human text shows warnings; JSON, read by a collector, also carries each run's line."""
+    setup_logging(log_format, logging.INFO if log_format == "json" else level)
+
+
+@app.command()
+@guarded
+def status(config: ConfigOption = None, as_json: JsonOption = False,
+           limit: Annotated[int, typer.Option("--limit", "-n", min=1,
+                                              help="How many runs to show.")] = 10,
+           max_age: Annotated[str | None, typer.Option(
+               "--max-age", help="Exit 1 when no sync succeeded within this age "
+               "(90m, 26h, 2d).", show_default=False)] = None) -> None:
+    """The last runs, their outcome and what they changed."""
+    invocation = Invocation(config, None, None, as_json)
+    age = parse_age(max_age) if max_age else None
+    store = StateStore(invocation.load().state_dir)
+    runs = store.runs(limit)
+    last = store.last_success()
+    healthy = age is None or (last is not None and datetime.now(UTC) - last.finished <= age)
+    output.print_runs(invocation.console, runs)
+    if not healthy:
+        since = f"since {last.finished.isoformat()}" if last else "ever"
+        invocation.console.print(f"[red]No successful sync {since}[/] (--max-age {max_age}).")
+    invocation.emit({"exit_code": 0 if healthy else 1, "healthy": healthy,
+                     "last_success": last.finished.isoformat() if last else None,
+                     "runs": [run.as_json() for run in runs]}, 0 if healthy else 1)
+
+
+@app.command()
+@guarded
+def report(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOption = False,
+           html: Annotated[Path | None, typer.Option(
+               "--html", help="Also write a self-contained HTML page with a timeline.",
+               show_default=False)] = None) -> None:
+    """Coverage and participation: TBD slots, gaps, timezone spread, who is due."""
+    invocation = Invocation(config, today, None, as_json)
+    settings = invocation.load()
+    result = invocation.validate(settings)
+    if result.roster is None:
+        invocation.finish(result)
+    assert result.roster is not None
+    coverage = build_report(result.roster, invocation.clock(settings))
+    output.print_report(invocation.console, coverage)
+    if html is not None:
+        write_atomically(html, render_html(coverage, result.roster))
+        invocation.console.print(f"Wrote {html}")
+    invocation.emit({"exit_code": 0, **coverage.as_json(),
+                     "findings": [f.as_json() for f in result.findings]}, 0)
+
+
+def main() -> None:
+    setup_logging("text", logging.WARNING)
+    app(prog_name="rotation-sync")

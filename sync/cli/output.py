@@ -1,0 +1,119 @@
+"""What a manager reads: findings as a table, then each target's changes."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sync.clients.secrets import redact
+from sync.core.findings import Finding
+from sync.core.report import Report
+from sync.run.engine import RunResult, TargetResult
+from sync.run.state import RunRecord
+
+SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+
+
+def print_findings(console: Console, findings: list[Finding]) -> None:
+    if not findings:
+        console.print("The roster is valid: no findings.")
+        return
+    table = Table(title="Roster findings", show_lines=False)
+    for column in ("Severity", "Tab", "Row", "Column", "Message"):
+        table.add_column(column, overflow="fold")
+    for finding in findings:
+        style = "red" if finding.severity == "error" else "yellow"
+        table.add_row(f"[{style}]{finding.severity}[/]", finding.tab,
+                      str(finding.row) if finding.row is not None else "",
+                      finding.column or "", finding.message)
+    console.print(table)
+    errors = sum(1 for f in findings if f.severity == "error")
+    console.print(f"{errors} error(s), {len(findings) - errors} warning(s).")
+
+
+def print_run(console: Console, result: RunResult) -> None:
+    print_findings(console, result.findings)
+    if result.command == "validate":
+        return
+    if result.roster is None:
+        console.print("[red]The roster is invalid: nothing was written anywhere.[/]")
+        return
+    verb = "pending" if result.command == "plan" else "made"
+    for name, target in result.targets.items():
+        print_target(console, name, target, verb)
+
+
+def print_target(console: Console, name: str, target: TargetResult, verb: str) -> None:
+    if target.status == "skipped" and not target.error:
+        console.print(f"[dim]{name}: skipped[/]")
+        return
+    headline = (f"{name}: {len(target.changes)} change(s) {verb}" if target.changes
+                else f"{name}: in sync, nothing to change")
+    error = escape(redact(target.error or ""))  # "[slack] …" is text, not Rich markup
+    if target.status == "failed":
+        headline = f"[red]{name}: FAILED[/] - {error}"
+    elif target.error:
+        headline = f"[yellow]{name}: {error}[/]"
+    console.print(headline, markup=True, highlight=False)
+    for change in target.changes:
+        console.print(f"  {SYMBOLS[change.action]} {change.key}: {change.summary}",
+                      markup=False, highlight=False)
+    for note in target.notes:
+        console.print(f"  note: {note}", markup=False, highlight=False)
+
+
+def print_report(console: Console, report: Report) -> None:
+    console.print(f"Coverage on {report.today}")
+    unfilled = Table(title="Upcoming unfilled TBD slots")
+    for column in ("Rotation", "Row", "TBD slots"):
+        unfilled.add_column(column)
+    for item in report.unfilled:
+        unfilled.add_row(item.rotation, str(item.row or ""), str(item.tbd))
+    console.print(unfilled if report.unfilled else "No upcoming TBD slots.")
+    for gap in report.gaps:
+        console.print(f"Gap: nobody on rotation from {gap.first} to {gap.last} "
+                      f"({gap.days} days).")
+    spreads = Table(title="Timezone spread per rotation")
+    for column in ("Rotation", "Engineers", "UTC offsets", "Spread (h)"):
+        spreads.add_column(column)
+    for spread in report.spreads:
+        spreads.add_row(spread.rotation, ", ".join(spread.engineers),
+                        ", ".join(spread.offsets), f"{spread.spread_hours:g}")
+    console.print(spreads)
+    people = Table(title="Who is due (first: nobody scheduled ahead, longest since last)")
+    for column in ("GitHub", "Name", "Timezone", "Served", "Last served", "Upcoming"):
+        people.add_column(column)
+    for person in report.people:
+        people.add_row(f"@{person.github}", person.name, person.timezone, str(person.served),
+                       str(person.last_served or "never"), str(person.upcoming))
+    console.print(people)
+
+
+def print_runs(console: Console, runs: list[RunRecord]) -> None:
+    if not runs:
+        console.print("No sync has run yet.")
+        return
+    table = Table(title="Last runs")
+    notices = any(run.notice for run in runs)
+    for column in ("Started", "Seconds", "Outcome", "Exit", "Changes", "Findings",
+                   *(["Notice"] if notices else [])):
+        table.add_column(column, overflow="fold")
+    for run in runs:
+        errors = sum(1 for f in run.findings if f.get("severity") == "error")
+        table.add_row(run.started.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                      f"{run.seconds:.1f}", run.outcome, str(run.exit_code),
+                      escape(run_changes(run)),
+                      f"{errors} error(s), {len(run.findings) - errors} warning(s)",
+                      *([escape(run.notice or "")] if notices else []))
+    console.print(table)
+
+
+def run_changes(run: RunRecord) -> str:
+    """Each target's change count, or `failed`; for a run that ended in an error, the error."""
+    if isinstance(run.targets.get("error"), str):
+        return str(run.targets["error"])
+    shown = [f"{name} {run.changes[name]}" if name in run.changes else f"{name} failed"
+             for name, target in run.targets.items()
+             if name in run.changes or target.get("status") == "failed"]
+    return ", ".join(shown) or "-"

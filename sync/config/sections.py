@@ -1,0 +1,67 @@
+"""The config's building blocks: sections validated by pydantic, paths relative to the
+config file's folder, and the sections every config has (source, notify, schedule, history).
+Each target family declares its own sections (`sync/targets/<family>/settings.py`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+
+
+def _relative_to_config(path: Path, info: ValidationInfo) -> Path:
+    base = (info.context or {}).get("base_dir")
+    return path if path.is_absolute() or base is None else Path(base) / path
+
+
+LocalPath = Annotated[Path, AfterValidator(_relative_to_config)]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# -- source ------------------------------------------------------------------------------
+class CsvSource(Section):
+    kind: Literal["csv"]
+    rotations: LocalPath = Field(description="CSV file laid out as the Rotations tab.")
+    people: LocalPath = Field(description="CSV file laid out as the People tab.")
+    status_tab: str | None = Field(
+        None, description="When set, each run writes sync-status.csv beside `rotations`.")
+
+
+class SheetsSource(Section):
+    kind: Literal["google_sheets"]
+    spreadsheet_id: str = Field(description="The id in the sheet's URL (…/d/<id>/edit).")
+    rotations_tab: str = Field("Rotations", description="Tab holding one row per rotation.")
+    people_tab: str = Field("People", description="Tab holding one row per person.")
+    status_tab: str | None = Field(
+        None, description="Optional tab each run rewrites with its outcome and findings "
+        "(needs the read-write spreadsheets scope).")
+    sheets_endpoint: str = Field("https://sheets.googleapis.com",
+                                 description="Sheets API root, for proxies and tests.")
+
+
+class Notify(Section):
+    channel: str | None = Field(
+        None, description="Failure notices and the all-clear (default: [slack] announce_channel).")
+
+
+class Schedule(Section):
+    cron: str = Field("0 2 * * *", description="When `schedule` syncs, in `timezone` (crontab "
+                      "syntax: minute hour day month weekday); it also syncs at each handoff.")
+
+
+class History(Section):
+    keep_runs: int = Field(500, ge=1, description="How many sync runs the run history keeps; "
+                           "older ones are pruned.")
+
+
+Source = Annotated[CsvSource | SheetsSource, Field(discriminator="kind")]
+
+
+def kind_name(model: type[Section]) -> str:
+    """The `kind` a section model stands for ("all" for sections without kinds)."""
+    kind: Any = model.model_fields.get("kind")
+    return str(kind.annotation.__args__[0]) if kind else "all"

@@ -1,0 +1,107 @@
+"""Tabs and cells as the manager sees them: headers resolved by name, cells read as text,
+and the cell contents no target can hold (spreadsheet errors, markup) found."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sync.core.findings import Findings
+from sync.sources import Cell, RawTab
+
+SHEET_ERROR = re.compile(
+    r"^#(REF!|N/A|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)$|^Loading\.\.\.$"
+)
+MARKUP = re.compile(r"<[A-Za-z/!?]|&#?[A-Za-z0-9]+;|`|\[|\]")
+ENGINEER_N = re.compile(r"^engineer\s*(\d+)$")
+
+
+# -- tabs and cells ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Table:
+    """A tab with its header resolved: column lookups by case-insensitive name."""
+
+    tab: RawTab
+    columns: dict[str, int]  # normalised header → index
+    titles: dict[str, str]  # normalised header → the header as the manager typed it
+
+    def cell(self, row: list[Cell], name: str) -> Cell:
+        index = self.columns.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+    def title(self, name: str) -> str:
+        return self.titles.get(name, name.title())
+
+    def body(self) -> Iterable[tuple[int, list[Cell]]]:
+        """Data rows with the sheet row number, skipping rows left entirely blank."""
+        for number, row in enumerate(self.tab.rows[1:], start=2):
+            if any(text(self.cell(row, name)) for name in self.columns):
+                yield number, row
+
+
+def text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def normalise(header: Cell) -> str:
+    return " ".join(text(header).lower().split())
+
+
+def read_table(tab: RawTab, required: tuple[str, ...], findings: Findings) -> Table | None:
+    header = tab.rows[0] if tab.rows else []
+    columns: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for index, cell in enumerate(header):
+        name = normalise(cell)
+        if name and name not in columns:
+            columns[name] = index
+            titles[name] = text(cell)
+    missing = [name for name in required if name not in columns]
+    for name in missing:
+        findings.error("missing-header", tab.name, 1, name.title(),
+                       f'the required column "{name.title()}" is missing from the header row.')
+    return None if missing else Table(tab, columns, titles)
+
+
+def cells_are_clean(table: Table, row_number: int, row: list[Cell], names: Iterable[str],
+                    findings: Findings, newline_ok: tuple[str, ...] = ()) -> bool:
+    """Spreadsheet errors and text that would break the Markdown table stop the row."""
+    clean = True
+    for name in names:
+        value = text(table.cell(row, name))
+        problem = cell_problem(value, newline_ok=name in newline_ok)
+        if problem:
+            clean = False
+            code, message = problem
+            findings.error(code, table.tab.name, row_number, table.title(name), message)
+    return clean
+
+
+def cell_problem(value: str, newline_ok: bool) -> tuple[str, str] | None:
+    if SHEET_ERROR.match(value):
+        return "sheet-error", f"the cell shows the spreadsheet error {value}; fix the formula."
+    if "|" in value:
+        return "unsafe-text", f'"{value}" contains "|", which would break the handbook table.'
+    if MARKUP.search(value):
+        return "unsafe-text", f'"{value}" contains markup (HTML, links or code); use plain text.'
+    if not newline_ok and ("\n" in value or "\r" in value):
+        return "unsafe-text", f'"{one_line(value)}" contains a line break; keep it on one line.'
+    return None
+
+
+def one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+
+def engineer_columns(table: Table) -> list[str]:
+    """`Engineers` and/or `Engineer 1..N`, in slot order."""
+    numbered = sorted((int(match.group(1)), name) for name in table.columns
+                      if (match := ENGINEER_N.match(name)))
+    names = ["engineers"] if "engineers" in table.columns else []
+    return names + [name for _, name in numbered]

@@ -1,0 +1,115 @@
+"""Coverage and participation, for the managers who pick the next engineers. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+from sync.core.clock import Clock, format_offset, utc_offset
+from sync.core.roster import Person, Roster, Rotation
+
+
+@dataclass(frozen=True)
+class Unfilled:
+    rotation: str
+    row: int | None
+    start: date
+    tbd: int
+
+
+@dataclass(frozen=True)
+class Gap:
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+@dataclass(frozen=True)
+class Spread:
+    rotation: str
+    row: int | None
+    engineers: list[str]
+    offsets: list[str]
+    spread_hours: float
+
+
+@dataclass(frozen=True)
+class Participation:
+    github: str
+    name: str
+    timezone: str
+    served: int  # rotations that have started
+    last_served: date | None
+    upcoming: int
+
+
+@dataclass(frozen=True)
+class Report:
+    today: date
+    unfilled: list[Unfilled]
+    gaps: list[Gap]
+    spreads: list[Spread]
+    people: list[Participation]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "unfilled": [jsonable(asdict(item)) for item in self.unfilled],
+            "gaps": [{"from": g.first.isoformat(), "to": g.last.isoformat(), "days": g.days}
+                     for g in self.gaps],
+            "rotations": [asdict(item) for item in self.spreads],
+            "people": [jsonable(asdict(item)) for item in self.people],
+        }
+
+
+def jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.isoformat() if isinstance(value, date) else value
+            for key, value in data.items()}
+
+
+def build_report(roster: Roster, clock: Clock) -> Report:
+    upcoming = [r for r in roster.rotations if r.end >= clock.today]
+    return Report(
+        today=clock.today,
+        unfilled=[Unfilled(r.label, r.row, r.start, r.tbd_count) for r in upcoming
+                  if r.tbd_count],
+        gaps=[gap for gap in gaps(roster.rotations) if gap.last >= clock.today],
+        spreads=[spread(r, roster) for r in roster.rotations],
+        people=due_first([participation(p, roster.rotations, clock.today)
+                          for p in roster.people.values()]),
+    )
+
+
+def gaps(rotations: tuple[Rotation, ...]) -> list[Gap]:
+    ordered = sorted(rotations, key=lambda r: r.start)
+    return [Gap(before.end + timedelta(days=1), after.start - timedelta(days=1))
+            for before, after in pairwise(ordered)
+            if after.start > before.end + timedelta(days=1)]
+
+
+def spread(rotation: Rotation, roster: Roster) -> Spread:
+    moment = roster.begins(rotation)
+    offsets = sorted(utc_offset(roster.person(h).timezone, moment) for h in rotation.engineers)
+    hours = (offsets[-1] - offsets[0]).total_seconds() / 3600 if offsets else 0.0
+    return Spread(rotation.label, rotation.row, [f"@{h}" for h in rotation.engineers],
+                  [format_offset(o) for o in offsets], hours)
+
+
+def participation(person: Person, rotations: tuple[Rotation, ...],
+                  today: date) -> Participation:
+    mine = [r for r in rotations if person.key in {h.lower() for h in r.engineers}]
+    started = [r for r in mine if r.start <= today]
+    return Participation(person.github, person.name, person.timezone, len(started),
+                         max((r.end for r in started), default=None),
+                         len(mine) - len(started))
+
+
+def due_first(people: list[Participation]) -> list[Participation]:
+    """Nobody scheduled ahead first; among them, never served, then longest since."""
+    return sorted(people, key=lambda p: (p.upcoming > 0, p.served > 0,
+                                         p.last_served or date.min, p.github.lower()))

@@ -1,0 +1,94 @@
+"""Rules across rotations: overlaps and gaps, lengths, team size, timezone coverage, and
+whether anyone is on rotation now. They read a Roster, so "now" means what on_call says."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sync.core.cells import Table, engineer_columns
+from sync.core.clock import Clock, format_offset, utc_offset
+from sync.core.findings import Findings
+from sync.core.roster import Roster, Rotation
+
+MIN_DAYS, MAX_DAYS = 28, 70
+TEAM_SIZE = 3
+TBD_HORIZON = timedelta(days=14)
+NARROW_SPREAD = timedelta(hours=3)
+
+
+def check_sequence(rotations: list[Rotation], tab: str, findings: Findings) -> None:
+    """Overlaps are errors; gaps between consecutive rotations are warnings."""
+    previous: Rotation | None = None
+    for rotation in sorted(rotations, key=lambda r: (r.start, r.row or 0)):
+        if previous is not None and rotation.start <= previous.end:
+            findings.error("overlap", tab, rotation.row, "Start",
+                           f"{rotation.label} overlaps row {previous.row} ({previous.label}).")
+        elif previous is not None and rotation.start > previous.end + timedelta(days=1):
+            first_gap = previous.end + timedelta(days=1)
+            last_gap = rotation.start - timedelta(days=1)
+            findings.warning("gap", tab, rotation.row, "Start",
+                             f"nobody is on rotation from {first_gap} to {last_gap} "
+                             f"(between row {previous.row} and row {rotation.row}).")
+        if previous is None or rotation.end > previous.end:
+            previous = rotation
+
+
+def check_rotations(roster: Roster, clock: Clock, tab: str, table: Table,
+                    findings: Findings) -> None:
+    rotations = roster.rotations
+    if not rotations and not findings.has_errors:
+        findings.error("empty-roster", tab, None, None,
+                       "there is no rotation at all; refusing to sync an empty roster "
+                       "(was the tab cleared, renamed or filtered?).")
+        return
+    engineers_title = table.title(engineer_columns(table)[0])
+    for rotation in rotations:
+        check_length(rotation, tab, table.title("end"), findings)
+        check_team(rotation, clock, tab, engineers_title, findings)
+        check_coverage(rotation, roster, tab, engineers_title, findings)
+    if rotations and roster.on_call(clock.now).rotation is None:
+        findings.warning("no-current-rotation", tab, None, None,
+                         f"no rotation covers today ({clock.today}), so nobody is on call.")
+
+
+def check_length(rotation: Rotation, tab: str, column: str, findings: Findings) -> None:
+    days = (rotation.end - rotation.start).days + 1
+    if not MIN_DAYS <= days <= MAX_DAYS:
+        findings.warning("rotation-length", tab, rotation.row, column,
+                         f"{rotation.label} lasts {describe_days(days)}; rotations are "
+                         "meant to last 4 to 10 weeks.")
+
+
+def describe_days(days: int) -> str:
+    weeks, rest = divmod(days, 7)
+    parts = [f"{weeks} week{'s' * (weeks != 1)}"] if weeks else []
+    parts += [f"{rest} day{'s' * (rest != 1)}"] if rest or not weeks else []
+    return " and ".join(parts)
+
+
+def check_team(rotation: Rotation, clock: Clock, tab: str, column: str,
+               findings: Findings) -> None:
+    if len(rotation.slots) != TEAM_SIZE:
+        findings.warning("engineer-count", tab, rotation.row, column,
+                         f"{rotation.label} has {len(rotation.slots)} engineer slot"
+                         f"{'s' * (len(rotation.slots) != 1)}; {TEAM_SIZE} is the target.")
+    starts_soon = rotation.start <= clock.today + TBD_HORIZON and rotation.end >= clock.today
+    if rotation.tbd_count and starts_soon:
+        findings.warning("unfilled-soon", tab, rotation.row, column,
+                         f"{rotation.label} starts within 14 days and still has "
+                         f"{rotation.tbd_count} TBD slot{'s' * (rotation.tbd_count != 1)}.")
+
+
+def check_coverage(rotation: Rotation, roster: Roster, tab: str, column: str,
+                   findings: Findings) -> None:
+    """All engineers within 3 hours of each other leaves most of the day uncovered."""
+    if len(rotation.engineers) < 2:
+        return
+    moment = roster.begins(rotation)
+    offsets = sorted(utc_offset(roster.person(h).timezone, moment) for h in rotation.engineers)
+    if offsets[-1] - offsets[0] <= NARROW_SPREAD:
+        spread = format_offset(offsets[0]) if offsets[0] == offsets[-1] else \
+            f"between {format_offset(offsets[0])} and {format_offset(offsets[-1])}"
+        findings.warning("timezone-coverage", tab, rotation.row, column,
+                         f"all engineers of {rotation.label} are {spread}; broad timezone "
+                         "coverage is preferred.")

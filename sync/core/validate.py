@@ -1,0 +1,237 @@
+"""Rules that turn the raw tabs into a Roster, and everything wrong with them into Findings.
+
+Row numbers are the sheet's (header = row 1) and column names are the manager's own header
+text, so every message points at a cell the manager can click.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sync.core.cells import (
+    Table,
+    cell_problem,
+    cells_are_clean,
+    engineer_columns,
+    one_line,
+    read_table,
+    text,
+)
+from sync.core.clock import Clock
+from sync.core.findings import Finding, Findings
+from sync.core.roster import Person, Roster, Rotation
+from sync.core.rules import check_rotations, check_sequence
+from sync.sources import Cell, RawRoster
+
+GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+EMAIL = re.compile(r"^[^@\s,;<>|]+@[^@\s,;<>|]+\.[^@\s,;<>|]+$")
+SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of a spreadsheet date serial number
+
+ROTATION_HEADERS = ("start", "end")
+PEOPLE_HEADERS = ("github", "name", "email", "timezone")
+
+
+# -- entry point -------------------------------------------------------------------------
+def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]]:
+    """Parse and check the roster; the Roster is None when any error was found."""
+    findings = Findings()
+    rotations_table = read_table(raw.rotations, ROTATION_HEADERS, findings)
+    people_table = read_table(raw.people, PEOPLE_HEADERS, findings)
+    if rotations_table is not None and not engineer_columns(rotations_table):
+        findings.error("missing-header", raw.rotations.name, 1, "Engineers",
+                       'the header row needs an "Engineers" column (or "Engineer 1", '
+                       '"Engineer 2", …).')
+        rotations_table = None
+    if rotations_table is None or people_table is None:
+        return None, findings.items
+    people = parse_people(people_table, findings)
+    rotations = parse_rotations(rotations_table, people, findings)
+    roster = Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)), people=people,
+                    timezone=clock.tz.key, handoff_time=clock.handoff)
+    check_sequence(rotations, raw.rotations.name, findings)
+    check_rotations(roster, clock, raw.rotations.name, rotations_table, findings)
+    ordered = sorted(findings.items, key=lambda f: (f.severity != "error",
+                                                    f.tab != raw.rotations.name,
+                                                    f.row is None, f.row or 0))
+    return (None if findings.has_errors else roster), ordered
+
+
+# -- people ------------------------------------------------------------------------------
+def parse_people(table: Table, findings: Findings) -> dict[str, Person]:
+    people: dict[str, Person] = {}
+    for row_number, row in table.body():
+        person = parse_person(table, row_number, row, findings)
+        if person is None:
+            continue
+        if person.key in people:
+            findings.error("duplicate-person", table.tab.name, row_number, table.title("github"),
+                           f"@{person.github} is listed twice (also on row "
+                           f"{people[person.key].row}).")
+            continue
+        people[person.key] = person
+    return people
+
+
+def parse_person(table: Table, row_number: int, row: list[Cell],
+                 findings: Findings) -> Person | None:
+    tab = table.tab.name
+    values = {name: text(table.cell(row, name))
+              for name in (*PEOPLE_HEADERS, "slack id")}
+    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, "slack id"), findings):
+        return None
+    ok = True
+    handle = values["github"].removeprefix("@")
+    if not GITHUB_LOGIN.match(handle):
+        ok = False
+        findings.error("invalid-handle", tab, row_number, table.title("github"),
+                       f'"{values["github"]}" is not a valid GitHub username.'
+                       if handle else "the GitHub username is empty.")
+    if not values["name"]:
+        ok = False
+        findings.error("missing-value", tab, row_number, table.title("name"),
+                       "the Name is empty.")
+    if not EMAIL.match(values["email"]):
+        ok = False
+        findings.error("bad-email", tab, row_number, table.title("email"),
+                       f'"{values["email"]}" is not an email address.'
+                       if values["email"] else "the Email is empty.")
+    if not known_timezone(values["timezone"]):
+        ok = False
+        findings.error("unknown-timezone", tab, row_number, table.title("timezone"),
+                       f'"{values["timezone"]}" is not a timezone name; use one such as '
+                       "Europe/Berlin or America/Los_Angeles.")
+    slack_id = values["slack id"] or None
+    if slack_id is not None and not SLACK_ID.match(slack_id):
+        ok = False
+        findings.error("bad-slack-id", tab, row_number, table.title("slack id"),
+                       f'"{slack_id}" is not a Slack member ID (it looks like U012AB3CD).')
+    if not ok:
+        return None
+    return Person(github=handle, name=values["name"], email=values["email"],
+                  timezone=values["timezone"], slack_id=slack_id, row=row_number)
+
+
+def known_timezone(name: str) -> bool:
+    if not name or name != name.strip():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+# -- rotations ---------------------------------------------------------------------------
+def parse_rotations(table: Table, people: dict[str, Person],
+                    findings: Findings) -> list[Rotation]:
+    rotations = []
+    for row_number, row in table.body():
+        rotation = parse_rotation(table, row_number, row, people, findings)
+        if rotation is not None:
+            rotations.append(rotation)
+    return rotations
+
+
+def parse_rotation(table: Table, row_number: int, row: list[Cell],
+                   people: dict[str, Person], findings: Findings) -> Rotation | None:
+    start = parse_date(table, row_number, row, "start", findings)
+    end = parse_date(table, row_number, row, "end", findings)
+    slots = parse_slots(table, row_number, row, people, findings)
+    if start is None or end is None:
+        return None
+    if end < start:
+        findings.error("end-before-start", table.tab.name, row_number, table.title("end"),
+                       f"End {end} is before Start {start}.")
+        return None
+    return Rotation(start=start, end=end, slots=tuple(slots or ()), row=row_number)
+
+
+def parse_date(table: Table, row_number: int, row: list[Cell], name: str,
+               findings: Findings) -> date | None:
+    cell = table.cell(row, name)
+    column = table.title(name)
+    value = text(cell)
+    problem = cell_problem(value, newline_ok=False) if isinstance(cell, str) else None
+    if problem:
+        findings.error(problem[0], table.tab.name, row_number, column, problem[1])
+        return None
+    parsed = to_date(cell)
+    if parsed is None:
+        if not value:
+            findings.error("missing-date", table.tab.name, row_number, column,
+                           f"{column} is empty; every rotation needs a Start and an End date.")
+        else:
+            findings.error("bad-date", table.tab.name, row_number, column,
+                           f'{column} "{one_line(value)}" is not a date; write it as '
+                           "YYYY-MM-DD, e.g. 2022-08-10.")
+    return parsed
+
+
+def to_date(cell: Cell) -> date | None:
+    """A real date cell arrives as a serial number; text must be YYYY-MM-DD."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, (int, float)):
+        if not 1 <= cell < 2958466:  # 1899-12-31 … 9999-12-31
+            return None
+        return SERIAL_EPOCH + timedelta(days=int(cell))
+    value = text(cell)
+    if not ISO_DATE.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_slots(table: Table, row_number: int, row: list[Cell], people: dict[str, Person],
+                findings: Findings) -> list[str | None] | None:
+    """The rotation's handles in order (None for TBD), or None when any is wrong."""
+    columns = engineer_columns(table)
+    if not cells_are_clean(table, row_number, row, columns, findings, newline_ok=("engineers",)):
+        return None
+    slots: list[str | None] = []
+    ok = True
+    seen: dict[str, str] = {}
+    for name in columns:
+        for token in split_handles(text(table.cell(row, name))):
+            slot = check_handle(token, table, row_number, name, people, seen, findings)
+            ok = ok and slot is not False
+            if slot is not False:
+                slots.append(slot)
+    return slots if ok else None
+
+
+def split_handles(value: str) -> list[str]:
+    return [token.strip() for token in re.split(r"[,\n\r]", value) if token.strip()]
+
+
+def check_handle(token: str, table: Table, row_number: int, column: str,
+                 people: dict[str, Person], seen: dict[str, str],
+                 findings: Findings) -> str | Literal[False] | None:
+    """The handle, None for TBD, or False after reporting what is wrong with it."""
+    tab, title = table.tab.name, table.title(column)
+    if token.upper() == "TBD":
+        return None
+    handle = token.removeprefix("@")
+    if not GITHUB_LOGIN.match(handle):
+        findings.error("invalid-handle", tab, row_number, title,
+                       f'"{token}" is not a valid GitHub username.')
+        return False
+    if handle.lower() not in people:
+        findings.error("unknown-handle", tab, row_number, title,
+                       f"@{handle} is not on the People tab; add them there first.")
+        return False
+    if handle.lower() in seen:
+        findings.error("duplicate-engineer", tab, row_number, title,
+                       f"@{handle} is listed twice in this rotation.")
+        return False
+    seen[handle.lower()] = handle
+    return people[handle.lower()].github
+
+

@@ -1,0 +1,161 @@
+"""validate → read every target → plan → (guard) → apply → messages, one target at a time.
+
+Like vdirsyncer, every target is read and planned before anything is written, so an invalid
+roster or a suspicious mass delete stops the run with nothing written anywhere; a target
+that fails while applying does not stop the others. The messages a target's plan entails
+go to the messenger once its writes are done (a dry run only previews them).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sync.core.clock import Clock
+from sync.core.findings import Finding
+from sync.core.plan import Change, TargetPlan, mass_delete
+from sync.core.roster import Roster
+from sync.core.validate import validate
+from sync.errors import Outcome, RotationSyncError
+from sync.run.messenger import Messenger
+from sync.sources import RosterSource
+from sync.targets.base import Target
+from sync.targets.registry import NAMES
+
+log = logging.getLogger(__name__)
+
+Status = Literal["ok", "failed", "skipped"]
+
+
+@dataclass
+class TargetResult:
+    status: Status
+    error: str | None = None
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"status": self.status, "error": self.error,
+                "changes": [change.as_json() for change in self.changes],
+                "notes": self.notes}
+
+
+@dataclass
+class RunResult:
+    command: str
+    findings: list[Finding]
+    targets: dict[str, TargetResult]
+    exit_code: Outcome = Outcome.OK
+    roster: Roster | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"exit_code": self.exit_code, "command": self.command,
+                "findings": [finding.as_json() for finding in self.findings],
+                "targets": {name: result.as_json() for name, result in self.targets.items()}}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(finding.severity == "error" for finding in self.findings)
+
+
+class Engine:
+    def __init__(self, source: RosterSource, targets: Mapping[str, Target], clock: Clock,
+                 messenger: Messenger | None = None) -> None:
+        self.source = source
+        self.targets = dict(targets)
+        self.clock = clock
+        self.messenger = messenger
+
+    def validate(self) -> RunResult:
+        roster, findings = validate(self.source.read(), self.clock)
+        outcome = Outcome.INVALID_ROSTER if roster is None else Outcome.OK
+        return RunResult("validate", findings, skipped_targets(), outcome, roster)
+
+    def run(self, apply: bool, force_delete: bool = False) -> RunResult:
+        """`apply=False` is `plan`: it reads every target and writes nothing."""
+        result = self.validate()
+        result.command = "sync" if apply else "plan"
+        if result.roster is None:
+            return result
+        plans = self.plan_all(result.roster, result.targets)
+        refusals = [] if force_delete else self.guard(plans)
+        if refusals:
+            result.findings.extend(refusals)
+            result.exit_code = Outcome.INVALID_ROSTER
+            for name, plan in plans.items():
+                result.targets[name] = TargetResult("skipped", "refused: nothing was written",
+                                                    plan.changes, list(plan.notes))
+            return result
+        if apply:
+            self.apply_all(plans, result.targets)
+        self.deliver_all(plans, result.targets, dry_run=not apply)
+        failed = any(r.status == "failed" for r in result.targets.values())
+        result.exit_code = Outcome.TARGET_FAILED if failed else Outcome.OK
+        return result
+
+    def plan_all(self, roster: Roster,
+                 results: dict[str, TargetResult]) -> dict[str, TargetPlan]:
+        plans = {}
+        for name, target in self.targets.items():
+            try:
+                plans[name] = target.plan(roster, self.clock)
+            except Exception as error:
+                results[name] = failure(name, "reading", error)
+                continue
+            results[name] = TargetResult("ok", None, plans[name].changes,
+                                         list(plans[name].notes))
+        return plans
+
+    def guard(self, plans: Mapping[str, TargetPlan]) -> list[Finding]:
+        refusals = []
+        for plan in plans.values():
+            reason = mass_delete(plan)
+            if reason:
+                refusals.append(Finding("error", "mass-delete", "Rotations", None, None,
+                                        f"Rotations: {reason}"))
+        return refusals
+
+    def apply_all(self, plans: Mapping[str, TargetPlan],
+                  results: dict[str, TargetResult]) -> None:
+        for name, plan in plans.items():
+            if not plan.changes:
+                continue  # a no-op run writes nothing, not even the same bytes again
+            try:
+                results[name].notes.extend(self.targets[name].apply(plan))
+            except Exception as error:
+                results[name] = failure(name, "writing", error)
+                results[name].notes = list(plan.notes)
+
+    def deliver_all(self, plans: Mapping[str, TargetPlan], results: dict[str, TargetResult],
+                    dry_run: bool) -> None:
+        """The messages of each target whose writes succeeded."""
+        if self.messenger is None:
+            return
+        for name, plan in plans.items():
+            if results[name].status != "ok" or not plan.messages:
+                continue
+            try:
+                notes = self.messenger.deliver(plan.messages, plan.addresses, self.clock.now,
+                                               dry_run)
+            except Exception as error:
+                results[name] = failure(name, "sending messages", error)
+                results[name].changes = plan.changes
+                continue
+            results[name].notes.extend(notes)
+
+
+def skipped_targets() -> dict[str, TargetResult]:
+    """Every target appears in the output; one not run (yet) is `skipped`."""
+    return {name: TargetResult("skipped") for name in NAMES}
+
+
+def failure(name: str, stage: str, error: Exception) -> TargetResult:
+    if isinstance(error, RotationSyncError):
+        message = str(error)
+    else:
+        log.debug("%s failed while %s", name, stage, exc_info=error)
+        message = f"{name} failed while {stage}: {type(error).__name__}: {error}"
+    log.warning("%s", message)
+    return TargetResult("failed", message)

@@ -1,0 +1,82 @@
+"""Wiring: the source, the targets (from the registry) and the messenger's transport of one
+run. One Slack client serves the Slack target and every message of the run."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sync.clients.secrets import secret
+from sync.clients.slack import SlackApi
+from sync.config.model import Config
+from sync.config.sections import CsvSource
+from sync.run.messenger import (
+    MESSAGES_FILE,
+    FileTransport,
+    LazyTransport,
+    SlackTransport,
+    Transport,
+)
+from sync.sources import RosterSource
+from sync.targets.base import Target
+from sync.targets.handbook.settings import GithubHandbook, page_url
+from sync.targets.registry import TARGETS
+from sync.targets.slack.settings import FileSlack, SlackSlack
+
+
+def make_source(config: Config) -> RosterSource:
+    source = config.source
+    if isinstance(source, CsvSource):
+        from sync.sources.csv import CsvSource as Csv
+
+        return Csv(source.rotations, source.people)
+    from sync.sources.sheets import SheetsSource as Sheets
+
+    return Sheets.from_config(source)  # credentials are checked here, before any write
+
+
+class Wiring:
+    """One run's shared pieces, built when first asked for."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def targets(self, only: set[str] | None = None) -> dict[str, Target]:
+        targets: dict[str, Target] = {}
+        for entry in TARGETS:
+            section = self.config.section(entry.name)
+            if section is not None and (only is None or entry.name in only):
+                targets[entry.name] = entry.build(self, section)
+        return targets
+
+    def handbook_url(self) -> str | None:
+        handbook = self.config.section("handbook")
+        return page_url(handbook) if isinstance(handbook, GithubHandbook) else None
+
+    def slack_api(self) -> SlackApi:
+        return self.slack
+
+    @cached_property
+    def slack(self) -> SlackApi:
+        section = self.config.section("slack")
+        assert isinstance(section, SlackSlack)
+        token = secret("SLACK_BOT_TOKEN", "[slack] kind = \"slack\" needs the Slack app's bot "
+                       "token (xoxb-…); see the README for the scopes it needs.")
+        return SlackApi.connect(token, section.api_url, section.usergroup)
+
+    def transport(self) -> Transport:
+        """Where messages go: the [slack] section's Slack, or its local messages file. Built
+        on the first post, so a run that posts nothing needs no token."""
+        return LazyTransport(self.build_transport)
+
+    def build_transport(self) -> Transport:
+        slack = self.config.section("slack")
+        if isinstance(slack, FileSlack):
+            return FileTransport(slack.path.parent / MESSAGES_FILE)
+        if isinstance(slack, SlackSlack):
+            return SlackTransport(self.slack)
+        raise LookupError("[notify] channel is set but there is no [slack] section to post "
+                          "with; add one (kind = \"slack\" or \"file\").")
+
+
+def make_targets(config: Config, only: set[str] | None = None) -> dict[str, Target]:
+    return Wiring(config).targets(only)

@@ -1,0 +1,161 @@
+"""The one messenger: it sends what a sync entails telling people, only when applying.
+
+Targets put their messages in their plan as values (`sync.core.messages`); the engine hands
+them here after the writes. This is the one place that knows dry runs (a preview note,
+nothing sent, nothing remembered) and the "never twice" rules, kept in the state store:
+a handoff is announced once, a changed shift is told once, and a post Slack did not
+confirm is not sent again.
+
+Transports are where text goes: Slack (`sync.clients.slack`) or, for the local backends, a
+JSON-lines file beside the Slack group file, so local runs and tests can read it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from sync.clients.slack import SlackApi, post_message, slack_escape
+from sync.core.messages import Addressbook, Markup, Message, Post, ShiftChanges
+from sync.core.notices import notices, snapshot
+from sync.errors import TargetError
+
+MESSAGES_FILE = "messages.jsonl"
+FIRST_RUN_WINDOW = timedelta(days=1)
+
+
+class Memory(Protocol):
+    """What the messenger remembers between runs (the state store)."""
+
+    def remember(self, key: str, value: Any) -> None: ...
+
+    def recall(self, key: str) -> Any: ...
+
+
+class Transport(Protocol):
+    """Where text goes. Plain text is made safe by the transport; Markup is sent as it is."""
+
+    def post(self, channel: str, text: str) -> None: ...
+
+
+class SlackTransport:
+    """chat.postMessage through the one Slack client."""
+
+    def __init__(self, api: SlackApi) -> None:
+        self.api = api
+
+    @classmethod
+    def connect(cls, token: str, api_url: str, usergroup: str) -> SlackTransport:
+        return cls(SlackApi.connect(token, api_url, usergroup))
+
+    def post(self, channel: str, text: str) -> None:
+        post_message(self.api, channel, text if isinstance(text, Markup) else slack_escape(text))
+
+
+class FileTransport:
+    """The local backend: one JSON line per message."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def post(self, channel: str, text: str) -> None:
+        line = {"channel": channel, "text": str(text), "time": datetime.now(UTC).isoformat()}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as stream:
+            stream.write(json.dumps(line) + "\n")
+
+
+class LazyTransport:
+    """Built on the first post, so a run that posts nothing needs no Slack token."""
+
+    def __init__(self, build: Callable[[], Transport]) -> None:
+        self.build = build
+        self.transport: Transport | None = None
+
+    def post(self, channel: str, text: str) -> None:
+        if self.transport is None:
+            self.transport = self.build()
+        self.transport.post(channel, text)
+
+
+class Messenger:
+    def __init__(self, transport: Transport, memory: Memory) -> None:
+        self.transport = transport
+        self.memory = memory
+
+    def deliver(self, messages: Sequence[Message], book: Addressbook | None, now: datetime,
+                dry_run: bool) -> list[str]:
+        """Send `messages` (a dry run only says what it would send); returns notes."""
+        notes: list[str] = []
+        for message in messages:
+            assert book is not None, "a target with messages says how to address them"
+            if isinstance(message, Post):
+                notes += self.post(message, book, now, dry_run)
+            else:
+                notes += self.tell_shift_changes(message, book, dry_run)
+        return notes
+
+    # -- posts to a channel --------------------------------------------------------------
+    def post(self, post: Post, book: Addressbook, now: datetime, dry_run: bool) -> list[str]:
+        once = post.once
+        last = self.memory.recall(once.key) if once else None
+        if once is not None and last == once.value:
+            return []
+        if once is not None and last is None and now - once.since >= FIRST_RUN_WINDOW:
+            if not dry_run:
+                self.memory.remember(once.key, once.value)
+            return [once.quietly]
+        if dry_run:
+            return [post.preview]
+        self.send(post, book.render(post.parts))
+        return [post.sent]
+
+    def send(self, post: Post, text: str) -> None:
+        """Remembered after Slack confirms the post, so a failed post is retried by the next
+        run. When Slack may have posted without confirming (a 5xx, a dropped connection) it
+        is remembered too: never twice wins over at least once, and the admin is told.
+        The one window left: the process dying between the post and the remember."""
+        try:
+            self.transport.post(post.channel, text)
+        except Exception as error:
+            if not getattr(error, "unconfirmed", False):
+                raise
+            if post.once is not None:
+                self.memory.remember(post.once.key, post.once.value)
+            raise TargetError(
+                f"[slack] Slack did not confirm {post.what} in {post.channel} "
+                f"({getattr(error, 'code', 'unconfirmed')}); it may have been posted. So that "
+                "it is never posted twice it will not be sent again: check the channel and "
+                "post it by hand if it is missing.") from error
+        if post.once is not None:
+            self.memory.remember(post.once.key, post.once.value)
+
+    # -- direct messages about changed shifts --------------------------------------------
+    def tell_shift_changes(self, message: ShiftChanges, book: Addressbook,
+                           dry_run: bool) -> list[str]:
+        """Each notice is remembered as soon as it is sent, so a run that fails half-way
+        never sends one twice; the roster is kept once all are sent."""
+        before = self.memory.recall(message.snapshot_key)
+        if before is None:
+            if not dry_run:
+                self.memory.remember(message.snapshot_key, snapshot(message.roster))
+            return ["first sync of this roster: engineers are messaged about later changes "
+                    "to their shifts (notify_changes)"]
+        pending = notices(before, message.roster, message.today)
+        if dry_run:
+            return [f"would message {n.person.name} (@{n.person.github}): {n.text}"
+                    for n in pending]
+        sent = set(self.memory.recall(message.sent_key) or [])
+        for notice in pending:
+            if notice.fingerprint not in sent:
+                address = book.address(notice.person)
+                if address is not None:
+                    self.transport.post(address, notice.text)
+                sent.add(notice.fingerprint)
+                self.memory.remember(message.sent_key, sorted(sent))
+        self.memory.remember(message.snapshot_key, snapshot(message.roster))
+        self.memory.remember(message.sent_key, [])
+        return [f"messaged {n.person.name} (@{n.person.github}): {n.text}" for n in pending]

@@ -1,0 +1,124 @@
+"""One real sync run, the same for `rotation-sync sync` and for `rotation-sync schedule`.
+
+It holds the state directory's lock, so two runs never overlap even across processes; it
+posts a failure notice or the all-clear when the outcome calls for one; it leaves one line
+in the run history and one line in the log, whatever happens.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sync.clients.secrets import redact
+from sync.config.model import Config
+from sync.core.clock import Clock
+from sync.errors import Outcome, RotationSyncError
+from sync.run.engine import Engine, RunResult
+from sync.run.factory import Wiring, make_source
+from sync.run.messenger import Memory, Messenger, Transport
+from sync.run.notify import notify_after_run
+from sync.run.state import StateStore
+from sync.run.status_tab import status_rows
+
+log = logging.getLogger("sync.run")
+
+
+def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
+                memory: Memory | None = None, transport: Transport | None = None) -> Engine:
+    """The engine of one run, with its one messenger (and one Slack client)."""
+    wiring = Wiring(config)
+    messenger = Messenger(transport or wiring.transport(),
+                          memory if memory is not None else StateStore(config.state_dir))
+    return Engine(make_source(config), wiring.targets(only), clock, messenger)
+
+
+def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
+             force_delete: bool = False, messenger: Transport | None = None,
+             trigger: str = "command line") -> RunResult:
+    """Raises LockBusy (exit 2) when another run holds the lock: that run does the work.
+    `trigger` says in the log line what started the run (the command line, cron, a handoff);
+    `messenger` replaces where this run's messages and notices go."""
+    store = StateStore(config.state_dir)
+    with store.lock():
+        started = datetime.now(UTC)
+        try:
+            engine = make_engine(config, clock, only, store, messenger)
+            result = engine.run(apply=True, force_delete=force_delete)
+        except RotationSyncError as error:
+            store.record(started, "sync", error.exit_code, "error", {}, [],
+                         {"error": redact(str(error))}, keep=config.history.keep_runs)
+            log_error(started, error, trigger)
+            raise
+        assert engine.messenger is not None
+        notice = notify_after_run(config, result, store, engine.messenger.transport)
+        write_status_tab(config, engine, result, clock)
+        store.record(started, "sync", result.exit_code, outcome_of(result),
+                     {name: len(t.changes) for name, t in result.targets.items()
+                      if t.status == "ok"},
+                     [f.as_json() for f in result.findings],
+                     {name: t.as_json() for name, t in result.targets.items()},
+                     keep=config.history.keep_runs, notice=notice)
+    log_result(started, result, notice, trigger)
+    return result
+
+
+def write_status_tab(config: Config, engine: Engine, result: RunResult, clock: Clock) -> None:
+    """Managers read the sheet, not logs; a status tab that cannot be written is a warning,
+    never a reason to change the run's outcome."""
+    if not config.source.status_tab:
+        return
+    try:
+        engine.source.write_status(status_rows(result, datetime.now(clock.tz),
+                                               outcome_of(result)))
+    except Exception as error:
+        log.warning("The status tab could not be written: %s", redact(str(error)))
+
+
+def outcome_of(result: RunResult) -> str:
+    if result.roster is None:
+        return "invalid roster"
+    if result.exit_code == Outcome.INVALID_ROSTER:
+        return "refused"
+    if result.exit_code == Outcome.TARGET_FAILED:
+        return "target failed"
+    return "ok"
+
+
+def log_result(started: datetime, result: RunResult, notice: str | None,
+               trigger: str) -> None:
+    """The one line per run a log collector keeps: outcome, duration, changes, findings."""
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    targets = {name: t.status if t.status != "ok" else len(t.changes)
+               for name, t in result.targets.items()}
+    shown = ", ".join(f"{name} {count_or_status(value)}" for name, value in targets.items())
+    # an invalid roster is the manager's to fix and already reported; a failed target is news
+    level = logging.ERROR if result.exit_code == Outcome.TARGET_FAILED else logging.INFO
+    log.log(level, "sync [%s] %s (exit %d) in %.1f s: %s; %d error(s), %d warning(s)%s",
+            trigger, outcome_of(result), result.exit_code, seconds, shown, errors,
+            len(result.findings) - errors, f"; {notice}" if notice else "",
+            extra={"run": run_fields(trigger, outcome_of(result), result.exit_code, seconds,
+                                     targets, errors, len(result.findings) - errors, notice)})
+
+
+def log_error(started: datetime, error: RotationSyncError, trigger: str) -> None:
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    log.error("sync [%s] error (exit %d) in %.1f s: %s", trigger, error.exit_code, seconds,
+              error, extra={"run": run_fields(trigger, "error", error.exit_code, seconds, {},
+                                              0, 0, None)})
+
+
+def count_or_status(value: int | str) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{value} change{'' if value == 1 else 's'}"
+
+
+def run_fields(trigger: str, outcome: str, exit_code: int, seconds: float,
+               targets: dict[str, Any], errors: int, warnings: int,
+               notice: str | None) -> dict[str, Any]:
+    return {"trigger": trigger, "outcome": outcome, "exit_code": exit_code,
+            "seconds": round(seconds, 3),
+            "targets": targets, "errors": errors, "warnings": warnings, "notice": notice}

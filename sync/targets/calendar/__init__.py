@@ -1,0 +1,1 @@
+"""The calendar target: one all-day event per rotation."""

@@ -1,0 +1,117 @@
+"""Rotations as an RFC 5545 .ics file any calendar app can subscribe to (the local backend).
+
+Events carry X-ROTATION-SYNC-NAMESPACE, the ICS twin of Google's private extended property:
+events without it (added by someone else) are kept as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import icalendar
+
+from sync.clients.files import read_text, write_atomically
+from sync.core.plan import TargetPlan
+from sync.errors import TargetError
+from sync.targets.base import Snapshot
+from sync.targets.calendar.model import Attendee, CalendarTarget, EventSettings, EventState
+
+OWNER_PROPERTY = "X-ROTATION-SYNC-NAMESPACE"
+PRODID = "-//rotation-sync//rotation-sync//EN"
+
+
+class IcsCalendar(CalendarTarget):
+    def __init__(self, path: Path, settings: EventSettings, namespace: str) -> None:
+        super().__init__(settings)
+        self.path = path
+        self.namespace = namespace
+
+    def read(self) -> Snapshot:
+        return Snapshot({event.start.isoformat(): event
+                         for event in map(to_state, self.owned(self.load()))})
+
+    def apply(self, plan: TargetPlan) -> list[str]:
+        """Read the file again, so events added meanwhile by someone else are kept."""
+        calendar = self.load()
+        touched = {change.key for change in plan.changes}
+        kept = [c for c in calendar.subcomponents if not self.is_owned(c)
+                or as_date(c.get("DTSTART")).isoformat() not in touched]
+        created = [self.to_event(plan.desired[key])
+                   for key in sorted(touched & plan.desired.keys())]
+        calendar.subcomponents[:] = sort_events(kept + created)
+        write_atomically(self.path, calendar.to_ical().decode("utf-8"))
+        return []
+
+    # -- reading -------------------------------------------------------------------------
+    def load(self) -> icalendar.Calendar:
+        text = read_text(self.path)
+        if text is None:
+            return new_calendar()
+        try:
+            return icalendar.Calendar.from_ical(text)
+        except ValueError as error:
+            raise TargetError(f"The calendar file {self.path} is not a valid .ics file "
+                              f"({error}); it was left untouched.") from None
+
+    def is_owned(self, component: Any) -> bool:
+        return bool(component.name == "VEVENT"
+                    and str(component.get(OWNER_PROPERTY, "")) == self.namespace)
+
+    def owned(self, calendar: icalendar.Calendar) -> list[Any]:
+        return [c for c in calendar.subcomponents if self.is_owned(c)]
+
+    # -- writing -------------------------------------------------------------------------
+    def to_event(self, state: EventState) -> icalendar.Event:
+        event = icalendar.Event()
+        event.add("UID", f"{self.namespace}-{state.start:%Y%m%d}@rotation-sync")
+        event.add("DTSTAMP", datetime.now(UTC).replace(microsecond=0))
+        event.add("DTSTART", state.start)
+        event.add("DTEND", state.end)
+        event.add("SUMMARY", state.summary)
+        event.add("DESCRIPTION", state.description)
+        event.add("TRANSP", "TRANSPARENT")
+        for attendee in state.attendees:
+            event.add("ATTENDEE", f"mailto:{attendee.email}",
+                      parameters={"CN": attendee.name, "ROLE": "REQ-PARTICIPANT"})
+        event.add(OWNER_PROPERTY, self.namespace)
+        return event
+
+
+def new_calendar() -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("X-WR-CALNAME", "Escalation engineer rotation")
+    return calendar
+
+
+def to_state(event: Any) -> EventState:
+    attendees = event.get("ATTENDEE", [])
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    return EventState(
+        start=as_date(event.get("DTSTART")),
+        end=as_date(event.get("DTEND")),
+        summary=str(event.get("SUMMARY", "")),
+        description=str(event.get("DESCRIPTION", "")),
+        attendees=tuple(sorted(Attendee(str(a).removeprefix("mailto:"),
+                                        str(a.params.get("CN", ""))) for a in attendees)),
+    )
+
+
+def as_date(prop: Any) -> date:
+    value = prop.dt if prop is not None else date.min
+    return value.date() if isinstance(value, datetime) else value
+
+
+def sort_events(components: list[Any]) -> list[Any]:
+    """Foreign components first in their order, then ours by start, so diffs stay readable."""
+    def order(component: Any) -> tuple[int, str]:
+        if component.name != "VEVENT" or OWNER_PROPERTY not in component:
+            return 0, ""
+        return 1, as_date(component.get("DTSTART")).isoformat()
+    return sorted(components, key=order)
+
+

@@ -1,0 +1,90 @@
+"""The calendar family: one all-day event per rotation, inviting its engineers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sync.core.clock import Clock
+from sync.core.roster import Roster, Rotation
+from sync.targets.base import Snapshot, Target
+
+
+@dataclass(frozen=True, order=True)
+class Attendee:
+    email: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.email
+
+
+@dataclass(frozen=True)
+class EventState:
+    start: date
+    end: date  # exclusive, as calendars store all-day events
+    summary: str
+    description: str
+    attendees: tuple[Attendee, ...]
+
+    def describe(self) -> str:
+        return f"{self.start} to {self.end - timedelta(days=1)} ({self.summary})"
+
+
+@dataclass(frozen=True)
+class EventSettings:
+    title: str
+    attendees: bool
+    handbook_url: str | None = None
+
+
+def desired_events(roster: Roster, settings: EventSettings) -> dict[str, EventState]:
+    return {rotation.key: event_for(rotation, roster, settings) for rotation in roster.rotations}
+
+
+def event_for(rotation: Rotation, roster: Roster, settings: EventSettings) -> EventState:
+    people = [roster.person(handle) for handle in rotation.engineers]
+    attendees = tuple(sorted(Attendee(p.email, p.name) for p in people)) if settings.attendees \
+        else ()
+    return EventState(
+        start=rotation.start,
+        end=rotation.end + timedelta(days=1),
+        summary=render_title(settings.title, rotation, roster),
+        description=event_description(rotation, settings.handbook_url),
+        attendees=attendees,
+    )
+
+
+def render_title(template: str, rotation: Rotation, roster: Roster) -> str:
+    names = [roster.person(h).name if h else "TBD" for h in rotation.slots]
+    handles = [f"@{h}" if h else "TBD" for h in rotation.slots]
+    return template.format_map({
+        "engineers": ", ".join(names) or "TBD",
+        "handles": ", ".join(handles) or "TBD",
+        "start": rotation.start.isoformat(),
+        "end": rotation.end.isoformat(),
+    })
+
+
+def event_description(rotation: Rotation, handbook_url: str | None) -> str:
+    handles = ", ".join(f"@{h}" if h else "TBD" for h in rotation.slots) or "TBD"
+    lines = [f"Escalation engineer rotation {rotation.label}: {handles}.",
+             "Kept in sync with the rotation roster by rotation-sync; edit the roster, "
+             "not this event."]
+    if handbook_url:
+        lines.append(f"Handbook: {handbook_url}")
+    return "\n".join(lines)
+
+
+class CalendarTarget(Target):
+    """One all-day event per rotation."""
+
+    name = "calendar"
+
+    def __init__(self, settings: EventSettings) -> None:
+        self.settings = settings
+
+    def desired(self, roster: Roster, clock: Clock,
+                snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
+        return dict(desired_events(roster, self.settings)), []

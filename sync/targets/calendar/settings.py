@@ -1,0 +1,57 @@
+"""The calendar target's config sections ([calendar], by kind) and how each is built."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from sync.config.sections import LocalPath, Section
+from sync.targets.base import Target
+from sync.targets.calendar.model import EventSettings
+
+if TYPE_CHECKING:
+    from sync.targets.registry import Wiring
+
+class CalendarCommon(Section):
+    event_title: str = Field(
+        "Escalation engineer rotation: {engineers}",
+        description="Event title; {engineers} (names), {handles}, {start}, {end}.")
+    attendees: bool = Field(True, description="Invite the engineers to their rotation's event.")
+    namespace: str = Field(
+        "rotation-sync", pattern=r"^[a-z0-9-]{1,30}$",
+        description="Marks the events this config owns, so two rosters can share a calendar.")
+
+
+class IcsCalendar(CalendarCommon):
+    kind: Literal["ics"]
+    path: LocalPath = Field(description="The .ics file to write.")
+
+
+class GoogleCalendar(CalendarCommon):
+    kind: Literal["google"]
+    calendar_id: str = Field(description="The shared calendar's id.")
+    send_updates: Literal["none", "externalOnly", "all"] = Field(
+        "none", description="Whether Google emails attendees about changes.")
+    impersonate: str | None = Field(
+        None, description="Workspace user a service account acts as (domain-wide delegation); "
+        "needed to invite attendees.")
+    calendar_endpoint: str = Field("https://www.googleapis.com/calendar/v3/",
+                                   description="Calendar API root, for proxies and tests.")
+
+
+def event_settings(wiring: Wiring, section: CalendarCommon) -> EventSettings:
+    return EventSettings(section.event_title, section.attendees, wiring.handbook_url())
+
+
+def build_ics(wiring: Wiring, section: IcsCalendar) -> Target:
+    from sync.targets.calendar.ics import IcsCalendar as Ics
+
+    return Ics(section.path, event_settings(wiring, section), section.namespace)
+
+
+def build_google(wiring: Wiring, section: GoogleCalendar) -> Target:
+    """Credentials are checked here, before any write."""
+    from sync.targets.calendar.google import GoogleCalendar as Google
+
+    return Google(event_settings(wiring, section), section)

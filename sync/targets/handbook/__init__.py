@@ -1,0 +1,1 @@
+"""The handbook target: the page's Rotations table."""

@@ -1,0 +1,1 @@
+"""The Slack target: the user group holds the engineers on rotation now."""
