@@ -27,6 +27,8 @@ class CsvSource(Section):
     kind: Literal["csv"]
     rotations: LocalPath = Field(description="CSV file laid out as the Rotations tab.")
     people: LocalPath = Field(description="CSV file laid out as the People tab.")
+    overrides: LocalPath | None = Field(
+        None, description="Optional CSV file laid out as the Overrides tab (unset: none).")
     status_tab: str | None = Field(
         None, description="When set, each run writes sync-status.csv beside `rotations`.")
 
@@ -36,6 +38,9 @@ class SheetsSource(Section):
     spreadsheet_id: str = Field(description="The id in the sheet's URL (…/d/<id>/edit).")
     rotations_tab: str = Field("Rotations", description="Tab holding one row per rotation.")
     people_tab: str = Field("People", description="Tab holding one row per person.")
+    overrides_tab: str | None = Field(
+        None, description="Optional tab of overrides (who is away, who covers), read in the "
+        "same request as the other two (unset: none).")
     status_tab: str | None = Field(
         None, description="Optional tab each run rewrites with its outcome and findings "
         "(needs the read-write spreadsheets scope).")

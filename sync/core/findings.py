@@ -18,13 +18,18 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "unknown-handle": ("error", "a handle absent from the People tab"),
     "duplicate-engineer": ("error", "the same engineer twice in one rotation"),
     "duplicate-person": ("error", "the same GitHub handle on two People rows"),
-    "missing-value": ("error", "a People row without a Name"),
+    "missing-value": ("error", "a People row without a Name, an Overrides row without an "
+                               "Engineer"),
     "bad-email": ("error", "an Email that is not one email address"),
     "unknown-timezone": ("error", "a Timezone that is not an IANA name"),
     "bad-slack-id": ("error", "a Slack ID that is not a member ID"),
     "sheet-error": ("error", "a cell showing a spreadsheet error (#REF!, #N/A, …)"),
     "unsafe-text": ("error", "|, a line break in a handle, HTML or Markdown markup"),
     "empty-roster": ("error", "the Rotations tab has no rotation at all"),
+    "override-not-on-rotation": ("error", "an override's Engineer is not on a rotation that "
+                                          "holds every day of the override"),
+    "override-conflict": ("error", "an override whose Cover is its Engineer or already on the "
+                                   "rotation, or two overrides of one engineer sharing a day"),
     "mass-delete": ("error", "the sync would delete most of what rotation-sync owns "
                              "(override: --force-delete)"),
     "rotation-length": ("warning", "shorter than 4 or longer than 10 weeks"),
@@ -34,6 +39,8 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "gap": ("warning", "days between consecutive rotations with nobody on rotation"),
     "timezone-coverage": ("warning", "all engineers' UTC offsets within 3 hours"),
     "no-current-rotation": ("warning", "no rotation contains today"),
+    "override-uncovered": ("warning", "an override with no Cover: its days have one engineer "
+                                      "fewer"),
 }
 
 

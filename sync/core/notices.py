@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sync.core.override_notices import override_entries, override_notices
 from sync.core.roster import Person, Roster
 
 Snapshot = list[dict[str, Any]]  # [{"start", "end", "engineers": [handles]}], JSON-friendly
@@ -39,8 +40,10 @@ class Notice:
 
 
 def snapshot(roster: Roster) -> Snapshot:
+    """The plan's rotations, then the overrides (entries with an "override" key)."""
     return [{"start": r.start.isoformat(), "end": r.end.isoformat(),
-             "engineers": sorted(h.lower() for h in r.engineers)} for r in roster.rotations]
+             "engineers": sorted(h.lower() for h in r.engineers)} for r in roster.rotations] \
+        + override_entries(roster.overrides)
 
 
 def notices(before: Snapshot, roster: Roster, today: date) -> list[Notice]:
@@ -54,12 +57,13 @@ def notices(before: Snapshot, roster: Roster, today: date) -> list[Notice]:
         was = {s for s in old.get(handle, set()) if s.end >= today}
         now = {s for s in new.get(handle, set()) if s.end >= today}
         found += [Notice(person, text) for text in changes_for(handle, was, now, roster)]
-    return found
+    return found + [Notice(person, text)
+                    for person, text in override_notices(before, roster, today)]
 
 
 def shifts_by_engineer(rotations: Snapshot) -> dict[str, set[Shift]]:
     shifts: dict[str, set[Shift]] = {}
-    for rotation in rotations:
+    for rotation in (entry for entry in rotations if "override" not in entry):
         shift = Shift(date.fromisoformat(rotation["start"]), date.fromisoformat(rotation["end"]))
         for handle in rotation["engineers"]:
             shifts.setdefault(handle, set()).add(shift)

@@ -60,6 +60,32 @@ class Rotation(BaseModel):
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
 
+class Override(BaseModel):
+    """One Overrides row: from `start` to `end` (inclusive) `engineer` is away and `cover`
+    (None: nobody) stands in on their rotation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: date
+    end: date  # inclusive
+    engineer: str  # the People handle, as spelled there
+    cover: str | None
+    note: str = ""
+    row: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Deterministic: one override per engineer and start day (conflicts are errors)."""
+        return f"override-{self.engineer.lower()}-{self.start:%Y%m%d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    def holds(self, handle: str, day: date) -> bool:
+        return self.engineer.lower() == handle.lower() and self.start <= day <= self.end
+
+
 @dataclass(frozen=True)
 class OnCall:
     """Who is on rotation at one instant: the rotation running then (None in a gap or
@@ -80,6 +106,7 @@ class Roster(BaseModel):
     people: dict[str, Person]  # keyed by Person.key
     timezone: str
     handoff_time: time
+    overrides: tuple[Override, ...] = ()  # sorted by start; see `override_for`
 
     @property
     def tz(self) -> ZoneInfo:
@@ -104,22 +131,56 @@ class Roster(BaseModel):
 
     # -- who is on rotation --------------------------------------------------------------
     def on_call(self, at: datetime) -> OnCall:
-        """Who is on rotation at the instant `at` (any timezone)."""
-        rotation = self.running(at)
+        """Who is on rotation at the instant `at` (any timezone): the roster as lived."""
+        day = self.day_of(at)
+        rotation = self.holding(day)
         if rotation is None:
             return OnCall(None, ())
-        return OnCall(rotation, tuple(self.person(handle) for handle in rotation.engineers))
+        return OnCall(rotation, tuple(self.person(h) for h in self.lived(rotation, day)))
+
+    def lived(self, rotation: Rotation, day: date) -> tuple[str, ...]:
+        """The rotation's engineers on `day`: each away engineer replaced by the cover, or
+        left out when nobody covers; roster order, nobody twice."""
+        handles: list[str] = []
+        for handle in rotation.engineers:
+            override = self.override_for(handle, day)
+            stand_in = handle if override is None else override.cover
+            if stand_in is not None and stand_in.lower() not in {h.lower() for h in handles}:
+                handles.append(stand_in)
+        return tuple(handles)
+
+    def override_for(self, handle: str, day: date) -> Override | None:
+        """The Overrides row that takes `handle` off rotation on `day`, if any.
+
+        "Is this person's day covered by an override": `override_for(h, day) is not None`
+        (time off asks exactly this; a row with no cover still counts as the manager's
+        decision)."""
+        return next((o for o in self.overrides if o.holds(handle, day)), None)
 
     def handoffs(self, start: datetime, end: datetime | None = None) -> list[datetime]:
         """The instants in (start, end] at which `on_call`'s answer changes, sorted, in the
-        roster's timezone; `end=None` means every later one."""
-        moments = {self.begins(r) for r in self.rotations} | {self.ends(r) for r in
-                                                             self.rotations}
-        return sorted(m for m in moments if start < m and (end is None or m <= end))
+        roster's timezone; `end=None` means every later one. An override's start and the
+        day after its end are handoffs too, when they change the answer."""
+        def wanted(m: datetime) -> bool:
+            return start < m and (end is None or m <= end)
+
+        moments = {m for r in self.rotations for m in (self.begins(r), self.ends(r))
+                   if wanted(m)}
+        lived = {m for o in self.overrides for m in self.override_moments(o)
+                 if wanted(m) and m not in moments and self.changes_at(m)}
+        return sorted(moments | lived)
+
+    def override_moments(self, override: Override) -> tuple[datetime, datetime]:
+        return self.handoff_on(override.start), self.handoff_on(override.end + timedelta(days=1))
+
+    def changes_at(self, moment: datetime) -> bool:
+        return self.on_call(moment) != self.on_call(moment - timedelta(microseconds=1))
 
     def running(self, at: datetime) -> Rotation | None:
         """The rotation holding the roster day of `at`; rotations never overlap."""
-        day = self.day_of(at)
+        return self.holding(self.day_of(at))
+
+    def holding(self, day: date) -> Rotation | None:
         return next((r for r in self.rotations if r.start <= day <= r.end), None)
 
     def day_of(self, at: datetime) -> date:

@@ -3,7 +3,7 @@ whether anyone is on rotation now. They read a Roster, so "now" means what on_ca
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from sync.core.cells import Table, engineer_columns
 from sync.core.clock import Clock, format_offset, utc_offset
@@ -81,14 +81,38 @@ def check_team(rotation: Rotation, clock: Clock, tab: str, column: str,
 
 def check_coverage(rotation: Rotation, roster: Roster, tab: str, column: str,
                    findings: Findings) -> None:
-    """All engineers within 3 hours of each other leaves most of the day uncovered."""
-    if len(rotation.engineers) < 2:
-        return
-    moment = roster.begins(rotation)
-    offsets = sorted(utc_offset(roster.person(h).timezone, moment) for h in rotation.engineers)
-    if offsets[-1] - offsets[0] <= NARROW_SPREAD:
-        spread = format_offset(offsets[0]) if offsets[0] == offsets[-1] else \
-            f"between {format_offset(offsets[0])} and {format_offset(offsets[-1])}"
+    """All engineers within 3 hours of each other leaves most of the day uncovered. Judged
+    on the roster as lived: each stretch of days an override changes is judged too (one
+    warning per rotation: the first narrow stretch)."""
+    for first, last, handles in stretches(rotation, roster):
+        spread = narrow_spread(handles, roster, roster.handoff_on(first))
+        if spread is None:
+            continue
+        whole = (first, last) == (rotation.start, rotation.end)
+        when = "" if whole else f" from {first} to {last} (with the overrides)"
         findings.warning("timezone-coverage", tab, rotation.row, column,
-                         f"all engineers of {rotation.label} are {spread}; broad timezone "
-                         "coverage is preferred.")
+                         f"all engineers of {rotation.label}{when} are {spread}; broad "
+                         "timezone coverage is preferred.")
+        return
+
+
+def narrow_spread(handles: tuple[str, ...], roster: Roster, moment: datetime) -> str | None:
+    """How the engineers' UTC offsets are described when they are too close, else None."""
+    if len(handles) < 2:
+        return None
+    offsets = sorted(utc_offset(roster.person(h).timezone, moment) for h in handles)
+    if offsets[-1] - offsets[0] > NARROW_SPREAD:
+        return None
+    return format_offset(offsets[0]) if offsets[0] == offsets[-1] else \
+        f"between {format_offset(offsets[0])} and {format_offset(offsets[-1])}"
+
+
+def stretches(rotation: Rotation, roster: Roster) -> list[tuple[date, date, tuple[str, ...]]]:
+    """The rotation's days cut where an override changes who is on it: (first, last, who)."""
+    cuts = {rotation.start} | {day for o in roster.overrides
+                               for day in (o.start, o.end + timedelta(days=1))
+                               if rotation.start < day <= rotation.end}
+    edges = sorted(cuts)
+    ends = [day - timedelta(days=1) for day in edges[1:]] + [rotation.end]
+    return [(first, last, roster.lived(rotation, first)) for first, last in zip(edges, ends,
+                                                                                strict=True)]

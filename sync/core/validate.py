@@ -16,15 +16,17 @@ from sync.core.cells import (
     cell_problem,
     cells_are_clean,
     engineer_columns,
+    normalise,
     one_line,
     read_table,
     text,
 )
 from sync.core.clock import Clock
 from sync.core.findings import Finding, Findings
+from sync.core.overrides import check_uncovered, parse_overrides
 from sync.core.roster import Person, Roster, Rotation
 from sync.core.rules import check_rotations, check_sequence
-from sync.sources import Cell, RawRoster
+from sync.sources import Cell, RawRoster, RawTab
 
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 EMAIL = re.compile(r"^[^@\s,;<>|]+@[^@\s,;<>|]+\.[^@\s,;<>|]+$")
@@ -51,14 +53,24 @@ def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]
         return None, findings.items
     people = parse_people(people_table, findings)
     rotations = parse_rotations(rotations_table, people, findings)
-    roster = Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)), people=people,
-                    timezone=clock.tz.key, handoff_time=clock.handoff)
     check_sequence(rotations, raw.rotations.name, findings)
+    overrides = parse_overrides(raw.overrides, people, rotations, findings)
+    roster = Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)), people=people,
+                    timezone=clock.tz.key, handoff_time=clock.handoff, overrides=overrides)
     check_rotations(roster, clock, raw.rotations.name, rotations_table, findings)
+    if raw.overrides is not None:
+        check_uncovered(roster, clock, raw.overrides.name, cover_title(raw.overrides), findings)
+    tabs = [raw.rotations.name, raw.people.name]
     ordered = sorted(findings.items, key=lambda f: (f.severity != "error",
-                                                    f.tab != raw.rotations.name,
+                                                    f.tab not in tabs, f.tab != tabs[0],
                                                     f.row is None, f.row or 0))
     return (None if findings.has_errors else roster), ordered
+
+
+def cover_title(tab: RawTab) -> str:
+    """The Cover column's header as the manager typed it."""
+    header = tab.rows[0] if tab.rows else []
+    return next((text(cell) for cell in header if normalise(cell) == "cover"), "Cover")
 
 
 # -- people ------------------------------------------------------------------------------
@@ -152,7 +164,7 @@ def parse_rotation(table: Table, row_number: int, row: list[Cell],
 
 
 def parse_date(table: Table, row_number: int, row: list[Cell], name: str,
-               findings: Findings) -> date | None:
+               findings: Findings, what: str = "rotation") -> date | None:
     cell = table.cell(row, name)
     column = table.title(name)
     value = text(cell)
@@ -164,7 +176,7 @@ def parse_date(table: Table, row_number: int, row: list[Cell], name: str,
     if parsed is None:
         if not value:
             findings.error("missing-date", table.tab.name, row_number, column,
-                           f"{column} is empty; every rotation needs a Start and an End date.")
+                           f"{column} is empty; every {what} needs a Start and an End date.")
         else:
             findings.error("bad-date", table.tab.name, row_number, column,
                            f'{column} "{one_line(value)}" is not a date; write it as '

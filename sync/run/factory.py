@@ -28,7 +28,7 @@ def make_source(config: Config) -> RosterSource:
     if isinstance(source, CsvSource):
         from sync.sources.csv import CsvSource as Csv
 
-        return Csv(source.rotations, source.people)
+        return Csv(source.rotations, source.people, source.overrides)
     from sync.sources.sheets import SheetsSource as Sheets
 
     return Sheets.from_config(source)  # credentials are checked here, before any write

@@ -20,6 +20,7 @@ class RawTab:
 class RawRoster:
     rotations: RawTab
     people: RawTab
+    overrides: RawTab | None = None  # the optional Overrides tab; None when not configured
 
 
 class RosterSource(Protocol):

@@ -13,12 +13,15 @@ STATUS_FILE = "sync-status.csv"
 
 
 class CsvSource:
-    def __init__(self, rotations: Path, people: Path) -> None:
+    def __init__(self, rotations: Path, people: Path, overrides: Path | None = None) -> None:
         self.rotations = rotations
         self.people = people
+        self.overrides = overrides
 
     def read(self) -> RawRoster:
-        return RawRoster(read_tab("Rotations", self.rotations), read_tab("People", self.people))
+        overrides = read_tab("Overrides", self.overrides) if self.overrides else None
+        return RawRoster(read_tab("Rotations", self.rotations), read_tab("People", self.people),
+                         overrides)
 
     def write_status(self, rows: list[list[str]]) -> None:
         write_atomically(self.rotations.parent / STATUS_FILE, to_csv(rows))

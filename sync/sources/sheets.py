@@ -53,10 +53,11 @@ class SheetsSource:
 
     def __init__(self, spreadsheet_id: str, rotations_tab: str = "Rotations",
                  people_tab: str = "People", status_tab: str | None = None,
-                 endpoint: str = SHEETS_ORIGIN) -> None:
+                 endpoint: str = SHEETS_ORIGIN, overrides_tab: str | None = None) -> None:
         self.spreadsheet_id = checked_spreadsheet_id(spreadsheet_id)
         self.rotations_tab = rotations_tab
         self.people_tab = people_tab
+        self.overrides_tab = overrides_tab
         self.status_tab = status_tab
         self.creds = credentials(scopes_for(status_tab))
         self.email = account_email(self.creds)
@@ -65,18 +66,25 @@ class SheetsSource:
     @classmethod
     def from_config(cls, section: SheetsSection) -> SheetsSource:
         return cls(section.spreadsheet_id, section.rotations_tab, section.people_tab,
-                   section.status_tab, section.sheets_endpoint)
+                   section.status_tab, section.sheets_endpoint, section.overrides_tab)
 
     # -- reading ---------------------------------------------------------------------
     def read(self) -> RawRoster:
-        ranges = [quote_tab(self.rotations_tab), quote_tab(self.people_tab)]
+        ranges = [quote_tab(tab) for tab in self.tabs().values()]
         try:
             body = self.send(lambda: self.http.values_batch_get(
                 self.spreadsheet_id, ranges, params=dict(READ_PARAMS)), "reading the roster")
         except MissingTab as missing:
             raise self.missing_tab_error(str(missing)) from None
-        rotations, people = value_ranges(body, 2)
-        return RawRoster(raw_tab(rotations, self.rotations_tab), raw_tab(people, self.people_tab))
+        rotations, people, *overrides = value_ranges(body, len(ranges))
+        return RawRoster(raw_tab(rotations, self.rotations_tab), raw_tab(people, self.people_tab),
+                         raw_tab(overrides[0], self.overrides_tab) if overrides and
+                         self.overrides_tab else None)
+
+    def tabs(self) -> dict[str, str]:
+        """The tabs one read asks for, by config key, in the order of the batchGet ranges."""
+        tabs = {"rotations_tab": self.rotations_tab, "people_tab": self.people_tab}
+        return tabs | ({"overrides_tab": self.overrides_tab} if self.overrides_tab else {})
 
     def missing_tab_error(self, google_message: str) -> SourceError:
         """Name the tab that is missing and the tabs that exist (one extra request)."""
@@ -84,15 +92,14 @@ class SheetsSource:
             titles = self.tab_titles()
         except (SourceError, MissingTab):
             return SourceError(f"Spreadsheet {self.spreadsheet_id} has no tab named "
-                               f"'{self.rotations_tab}' or '{self.people_tab}' ({google_message})"
-                               ": check [source] rotations_tab and people_tab.")
+                               + " or ".join(f"'{t}'" for t in self.tabs().values())
+                               + f" ({google_message}): check [source] "
+                               + " and ".join(self.tabs()) + ".")
         existing = ", ".join(f"'{title}'" for title in titles) or "none"
         known = {title.lower() for title in titles}
         problems = [f"The spreadsheet has no tab named '{name}' (tabs: {existing}); "
                     f"set [source] {key}"
-                    for key, name in (("rotations_tab", self.rotations_tab),
-                                      ("people_tab", self.people_tab))
-                    if name.lower() not in known]
+                    for key, name in self.tabs().items() if name.lower() not in known]
         return SourceError(". ".join(problems or [google_message]) + ".")
 
     def tab_titles(self) -> list[str]:

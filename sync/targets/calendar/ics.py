@@ -20,6 +20,8 @@ from sync.targets.calendar.model import Attendee, CalendarTarget, EventSettings,
 
 OWNER_PROPERTY = "X-ROTATION-SYNC-NAMESPACE"
 PRODID = "-//rotation-sync//rotation-sync//EN"
+UID_DOMAIN = "rotation-sync"
+OVERRIDE_PREFIX = "override-"
 
 
 class IcsCalendar(CalendarTarget):
@@ -29,16 +31,16 @@ class IcsCalendar(CalendarTarget):
         self.namespace = namespace
 
     def read(self) -> Snapshot:
-        return Snapshot({event.start.isoformat(): event
-                         for event in map(to_state, self.owned(self.load()))})
+        return Snapshot({self.key_of(event): to_state(event)
+                         for event in self.owned(self.load())})
 
     def apply(self, plan: TargetPlan) -> list[str]:
         """Read the file again, so events added meanwhile by someone else are kept."""
         calendar = self.load()
         touched = {change.key for change in plan.changes}
         kept = [c for c in calendar.subcomponents if not self.is_owned(c)
-                or as_date(c.get("DTSTART")).isoformat() not in touched]
-        created = [self.to_event(plan.desired[key])
+                or self.key_of(c) not in touched]
+        created = [self.to_event(plan.desired[key], key)
                    for key in sorted(touched & plan.desired.keys())]
         calendar.subcomponents[:] = sort_events(kept + created)
         write_atomically(self.path, calendar.to_ical().decode("utf-8"))
@@ -62,10 +64,24 @@ class IcsCalendar(CalendarTarget):
     def owned(self, calendar: icalendar.Calendar) -> list[Any]:
         return [c for c in calendar.subcomponents if self.is_owned(c)]
 
+    def key_of(self, event: Any) -> str:
+        """An override's key is in its UID; a rotation's is its start day (as before UIDs
+        told them apart, so files written by older versions keep their events)."""
+        uid = str(event.get("UID", ""))
+        middle = uid.removeprefix(f"{self.namespace}-").removesuffix(f"@{UID_DOMAIN}")
+        return middle if middle.startswith(OVERRIDE_PREFIX) else \
+            as_date(event.get("DTSTART")).isoformat()
+
+    def uid_for(self, key: str, state: EventState) -> str:
+        """`<namespace>-<YYYYMMDD>@rotation-sync`, and for an override
+        `<namespace>-override-<engineer>-<YYYYMMDD>@rotation-sync`."""
+        middle = key if key.startswith(OVERRIDE_PREFIX) else f"{state.start:%Y%m%d}"
+        return f"{self.namespace}-{middle}@{UID_DOMAIN}"
+
     # -- writing -------------------------------------------------------------------------
-    def to_event(self, state: EventState) -> icalendar.Event:
+    def to_event(self, state: EventState, key: str) -> icalendar.Event:
         event = icalendar.Event()
-        event.add("UID", f"{self.namespace}-{state.start:%Y%m%d}@rotation-sync")
+        event.add("UID", self.uid_for(key, state))
         event.add("DTSTAMP", datetime.now(UTC).replace(microsecond=0))
         event.add("DTSTART", state.start)
         event.add("DTEND", state.end)
@@ -111,7 +127,7 @@ def sort_events(components: list[Any]) -> list[Any]:
     def order(component: Any) -> tuple[int, str]:
         if component.name != "VEVENT" or OWNER_PROPERTY not in component:
             return 0, ""
-        return 1, as_date(component.get("DTSTART")).isoformat()
+        return 1, as_date(component.get("DTSTART")).isoformat() + str(component.get("UID", ""))
     return sorted(components, key=order)
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sync.core.clock import Clock
-from sync.core.roster import Roster, Rotation
+from sync.core.roster import Override, Roster, Rotation
 from sync.targets.base import Snapshot, Target
 
 
@@ -37,10 +37,14 @@ class EventSettings:
     title: str
     attendees: bool
     handbook_url: str | None = None
+    override_title: str | None = None  # None: the defaults below, with and without a cover
 
 
 def desired_events(roster: Roster, settings: EventSettings) -> dict[str, EventState]:
-    return {rotation.key: event_for(rotation, roster, settings) for rotation in roster.rotations}
+    """One event per rotation (the plan) and one per override (the roster as lived)."""
+    events = {rotation.key: event_for(rotation, roster, settings)
+              for rotation in roster.rotations}
+    return events | {o.key: override_event(o, roster, settings) for o in roster.overrides}
 
 
 def event_for(rotation: Rotation, roster: Roster, settings: EventSettings) -> EventState:
@@ -77,8 +81,43 @@ def event_description(rotation: Rotation, handbook_url: str | None) -> str:
     return "\n".join(lines)
 
 
+# -- overrides: one more event each; the rotation's event stays as planned --------------
+COVERED_TITLE = "{cover} covers {engineer}: escalation engineer rotation"
+AWAY_TITLE = "{engineer} away: escalation engineer rotation"
+
+
+def override_event(override: Override, roster: Roster, settings: EventSettings) -> EventState:
+    people = [roster.person(h) for h in (override.cover, override.engineer) if h is not None]
+    attendees = tuple(sorted(Attendee(p.email, p.name) for p in people)) \
+        if settings.attendees else ()
+    return EventState(start=override.start, end=override.end + timedelta(days=1),
+                      summary=override_title(override, roster, settings.override_title),
+                      description=override_description(override, roster), attendees=attendees)
+
+
+def override_title(override: Override, roster: Roster, template: str | None) -> str:
+    """`[calendar] override_title`, or the default for a row with or without a cover."""
+    chosen = template or (COVERED_TITLE if override.cover else AWAY_TITLE)
+    cover = roster.person(override.cover).name if override.cover else "nobody"
+    return chosen.format_map({"engineer": roster.person(override.engineer).name,
+                              "cover": cover, "start": override.start.isoformat(),
+                              "end": override.end.isoformat()})
+
+
+def override_description(override: Override, roster: Roster) -> str:
+    rotation = roster.holding(override.start)
+    during = f" during the rotation {rotation.label}" if rotation else ""
+    who = f"@{override.cover} covers @{override.engineer}" if override.cover else \
+        f"@{override.engineer} is away and nobody covers"
+    lines = [f"{who} from {override.start} to {override.end}{during}."]
+    lines += [f"Note: {override.note}"] if override.note else []
+    lines.append("Kept in sync with the roster's Overrides tab by rotation-sync; edit the "
+                 "roster, not this event.")
+    return "\n".join(lines)
+
+
 class CalendarTarget(Target):
-    """One all-day event per rotation."""
+    """One all-day event per rotation, and one per override."""
 
     name = "calendar"
 

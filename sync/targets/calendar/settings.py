@@ -17,6 +17,10 @@ class CalendarCommon(Section):
     event_title: str = Field(
         "Escalation engineer rotation: {engineers}",
         description="Event title; {engineers} (names), {handles}, {start}, {end}.")
+    override_title: str | None = Field(
+        None, description="Title of an override's event; {engineer} and {cover} (names), "
+        "{start}, {end}. Unset: \"{cover} covers {engineer}: escalation engineer rotation\", "
+        "or \"{engineer} away: escalation engineer rotation\" when nobody covers.")
     attendees: bool = Field(True, description="Invite the engineers to their rotation's event.")
     namespace: str = Field(
         "rotation-sync", pattern=r"^[a-z0-9-]{1,30}$",
@@ -41,7 +45,8 @@ class GoogleCalendar(CalendarCommon):
 
 
 def event_settings(wiring: Wiring, section: CalendarCommon) -> EventSettings:
-    return EventSettings(section.event_title, section.attendees, wiring.handbook_url())
+    return EventSettings(section.event_title, section.attendees, wiring.handbook_url(),
+                         section.override_title)
 
 
 def build_ics(wiring: Wiring, section: IcsCalendar) -> Target:

@@ -14,6 +14,7 @@ from sync.core.plan import Change, TargetPlan
 from sync.core.roster import Person, Roster, Rotation
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, Target
+from sync.targets.slack.announce import override_announcement, running_overrides
 
 JUST_BEFORE = timedelta(microseconds=1)
 
@@ -114,6 +115,10 @@ class SlackTarget(Target):
         if self.announce_channel and on_call.rotation is not None:
             found.append(announcement(roster, on_call.rotation, on_call.people,
                                       self.settings.handle, self.announce_channel))
+        if self.announce_channel:
+            found += [override_announcement(roster, o, self.settings.handle,
+                                            self.announce_channel)
+                      for o in running_overrides(roster, clock)]
         if self.settings.notify_changes:
             handle = self.settings.handle
             found.append(ShiftChanges(f"slack.shift-snapshot.{handle}",
