@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sync.core.clock import Clock
-from sync.core.roster import Person, Roster, Rotation
+from sync.core.roster import Override, Person, Roster, Rotation
 
 # Tests wait for events (a log line, a file, a lock holder); this is only the safety net
 # for a wait that never ends, generous enough for a loaded 2-core machine.
@@ -90,3 +90,15 @@ class DictMemory:
 
     def recall(self, key: str) -> Any:
         return self.values.get(key)
+
+
+OverrideRow = tuple[str, str, str, str | None, str]  # start, end, engineer, cover, note
+
+
+def with_overrides(roster: Roster, *rows: OverrideRow) -> Roster:
+    """`roster` with Overrides rows (sheet rows 2, 3, …)."""
+    overrides = tuple(Override(start=date.fromisoformat(start), end=date.fromisoformat(end),
+                               engineer=engineer, cover=cover, note=note, row=row)
+                      for row, (start, end, engineer, cover, note) in enumerate(rows, start=2))
+    return roster.model_copy(update={"overrides": tuple(sorted(overrides,
+                                                               key=lambda o: o.start))})

@@ -82,11 +82,13 @@ def print_report(console: Console, report: Report) -> None:
                         ", ".join(spread.offsets), f"{spread.spread_hours:g}")
     console.print(spreads)
     people = Table(title="Who is due (first: nobody scheduled ahead, longest since last)")
-    for column in ("GitHub", "Name", "Timezone", "Served", "Last served", "Upcoming"):
+    for column in ("GitHub", "Name", "Timezone", "Served", "Last served", "Upcoming",
+                   "Days covering", "Days away"):
         people.add_column(column)
     for person in report.people:
         people.add_row(f"@{person.github}", person.name, person.timezone, str(person.served),
-                       str(person.last_served or "never"), str(person.upcoming))
+                       str(person.last_served or "never"), str(person.upcoming),
+                       str(person.days_covered), str(person.days_away))
     console.print(people)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 
-from sync.core.report import Report
+from sync.core.report import OverrideItem, Report
 from sync.core.roster import Roster, Rotation
 
 WIDTH, LANE, LEFT, TOP = 1100, 30, 20, 40
@@ -20,6 +20,7 @@ table { border-collapse: collapse; } td, th { border: 1px solid #d0d7de; padding
 th { background: #f6f8fa; text-align: left; }
 svg text { font-size: 12px; }
 .rotation { fill: #54aeff; } .has-tbd { fill: #ffb77c; stroke: #bc4c00; stroke-width: 2; }
+.override { fill: #8250df; stroke: #ffffff; stroke-width: 1; }
 .gap { fill: #ff818266; } .today { stroke: #cf222e; stroke-width: 2; }
 .legend span { display: inline-block; padding: 2px 8px; margin-right: 8px; }
 """
@@ -46,6 +47,7 @@ def legend() -> str:
     return ("<p class='legend'><span style='background:#54aeff'>rotation</span>"
             "<span style='background:#ffb77c'>has TBD slots</span>"
             "<span style='background:#ff818266'>gap: nobody on rotation</span>"
+            "<span style='background:#8250df;color:#fff'>override: someone covers</span>"
             "<span style='color:#cf222e'>| today</span></p>")
 
 
@@ -61,6 +63,8 @@ def timeline(rotations: list[Rotation], report: Report) -> str:
     shapes = [gap_rect(x(g.first), x(g.last + timedelta(days=1)), height)
               for g in report.gaps if g.first >= first]
     shapes += [bar(r, lane, x) for lane, r in enumerate(rotations)]
+    shapes += [override_mark(o, lane, x) for lane, r in enumerate(rotations)
+               for o in report.overrides if r.start <= o.start <= r.end]
     shapes.append(f"<line class='today' x1='{x(report.today):.1f}' y1='20' "
                   f"x2='{x(report.today):.1f}' y2='{height}'/>"
                   f"<text x='{x(report.today) + 4:.1f}' y='16'>today {report.today}</text>")
@@ -85,6 +89,16 @@ def bar(rotation: Rotation, lane: int, x: Callable[[date], float]) -> str:
             f"{placed_label(label, left, right, y)}</g>")
 
 
+def override_mark(override: OverrideItem, lane: int, x: Callable[[date], float]) -> str:
+    """A hatched segment on the rotation's bar, naming who covers whom."""
+    left, right = x(override.start), x(override.end + timedelta(days=1))
+    who = f"{override.cover} covers {override.engineer}" if override.cover else \
+        f"{override.engineer} away, nobody covers"
+    label = escape(f"{who} {override.start} to {override.end}")
+    return (f"<rect class='override' x='{left:.1f}' y='{TOP + lane * LANE + 14}' "
+            f"width='{max(right - left, 2):.1f}' height='8'><title>{label}</title></rect>")
+
+
 def placed_label(label: str, left: float, right: float, y: int) -> str:
     """Labels run right from the bar's start, or end at its end near the right edge."""
     if left + len(label) * CHAR_WIDTH < WIDTH - LEFT:
@@ -106,9 +120,11 @@ def unfilled_table(report: Report) -> str:
 def people_table(report: Report) -> str:
     rows = "".join(
         f"<tr><td>@{escape(p.github)}</td><td>{escape(p.name)}</td><td>{escape(p.timezone)}"
-        f"</td><td>{p.served}</td><td>{p.last_served or 'never'}</td><td>{p.upcoming}</td></tr>"
+        f"</td><td>{p.served}</td><td>{p.last_served or 'never'}</td><td>{p.upcoming}</td>"
+        f"<td>{p.days_covered}</td><td>{p.days_away}</td></tr>"
         for p in report.people)
     return ("<h2>Who is due (first: nobody scheduled ahead, longest since their last "
             "rotation)</h2><table id='people'><tr><th>GitHub</th><th>Name</th>"
             "<th>Timezone</th><th>Rotations served</th><th>Last served</th>"
-            f"<th>Upcoming</th></tr>{rows}</table>")
+            "<th>Upcoming</th><th>Days covering others</th><th>Days away (covered "
+            f"by others)</th></tr>{rows}</table>")

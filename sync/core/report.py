@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
 from sync.core.clock import Clock, format_offset, utc_offset
-from sync.core.roster import Person, Roster, Rotation
+from sync.core.roster import Override, Person, Roster, Rotation
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,18 @@ class Participation:
     served: int  # rotations that have started
     last_served: date | None
     upcoming: int
+    days_covered: int = 0  # days standing in for someone (Overrides, as Cover)
+    days_away: int = 0  # days of their own rotations someone else had (Overrides, Engineer)
+
+
+@dataclass(frozen=True)
+class OverrideItem:
+    start: date
+    end: date
+    engineer: str
+    cover: str | None
+    note: str
+    row: int | None
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,7 @@ class Report:
     gaps: list[Gap]
     spreads: list[Spread]
     people: list[Participation]
+    overrides: list[OverrideItem] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +77,7 @@ class Report:
                      for g in self.gaps],
             "rotations": [asdict(item) for item in self.spreads],
             "people": [jsonable(asdict(item)) for item in self.people],
+            "overrides": [jsonable(asdict(item)) for item in self.overrides],
         }
 
 
@@ -80,9 +94,23 @@ def build_report(roster: Roster, clock: Clock) -> Report:
                   if r.tbd_count],
         gaps=[gap for gap in gaps(roster.rotations) if gap.last >= clock.today],
         spreads=[spread(r, roster) for r in roster.rotations],
-        people=due_first([participation(p, roster.rotations, clock.today)
-                          for p in roster.people.values()]),
+        people=due_first([with_overrides(participation(p, roster.rotations, clock.today),
+                                         roster) for p in roster.people.values()]),
+        overrides=[OverrideItem(o.start, o.end, f"@{o.engineer}",
+                                f"@{o.cover}" if o.cover else None, o.note, o.row)
+                   for o in roster.overrides],
     )
+
+
+def with_overrides(item: Participation, roster: Roster) -> Participation:
+    """Days covered and days away, counted over every Overrides row."""
+    def days(o: Override) -> int:
+        return (o.end - o.start).days + 1
+
+    key = item.github.lower()
+    covered = sum(days(o) for o in roster.overrides if (o.cover or "").lower() == key)
+    away = sum(days(o) for o in roster.overrides if o.engineer.lower() == key)
+    return replace(item, days_covered=covered, days_away=away)
 
 
 def gaps(rotations: tuple[Rotation, ...]) -> list[Gap]:

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from sync.core.plan import TargetPlan
+from sync.core.plan import TargetPlan, mass_delete
 from sync.core.roster import Roster
 from sync.targets.base import Target
-from tests.helpers import make_clock, make_roster
+from tests.helpers import make_clock, make_roster, with_overrides
 
 ROSTER_A = [
     ("2022-08-10", "2022-09-06", ["keegancsmith", "BolajiOlajide"]),
@@ -29,6 +29,15 @@ ROSTER_B = [  # A with the middle rotation re-staffed and the last one gone, one
     ("2022-09-07", "2022-10-09", ["kenji-sato", "valerybugakov", "sven-larsen"]),
     ("2022-11-08", "2022-12-05", ["priya-nair", None]),
 ]
+
+
+OVERRIDE_KEY = "override-valerybugakov-20220912"
+
+
+def covered(cover: str | None = "kenji-sato") -> Roster:
+    """ROSTER_A with Valery away 2022-09-12 to 2022-09-16."""
+    return with_overrides(make_roster(ROSTER_A),
+                          ("2022-09-12", "2022-09-16", "valerybugakov", cover, "dentist"))
 
 
 def broken(module: object, name: str = "write_atomically") -> Iterator[None]:
@@ -149,6 +158,54 @@ class CalendarContract(TargetContract):
         sync(self.make_target(), make_roster(ROSTER_B), self.day)
         assert self.foreign_events() == 1
         assert len(self.make_target().read()) == 3
+
+
+    # -- overrides: one more owned event each ---------------------------------------------
+    def tamper_override(self) -> None:
+        """Edit the override event's title by hand."""
+        raise NotImplementedError
+
+    def test_an_override_gets_one_more_event(self) -> None:
+        sync(self.make_target(), covered(), self.day)
+        actual = self.make_target().read()
+        assert sorted(actual) == ["2022-08-10", "2022-09-07", "2022-10-10", OVERRIDE_KEY]
+        event = actual[OVERRIDE_KEY]
+        assert (event.start.isoformat(), event.end.isoformat()) == ("2022-09-12", "2022-09-17")
+        assert event.summary == "Kenji Sato covers Valery Bugakov: escalation engineer rotation"
+        assert "Note: dentist" in event.description
+        assert {a.email for a in event.attendees} == {"kenji@example.com", "valery@example.com"}
+        assert {a.email for a in actual["2022-09-07"].attendees} == {
+            "keegan@example.com", "valery@example.com"}, "the rotation's event stays as planned"
+        assert self.make_target().plan(covered(), make_clock(self.day)).changes == []
+
+    def test_an_override_without_cover_names_who_is_away(self) -> None:
+        sync(self.make_target(), covered(None), self.day)
+        event = self.make_target().read()[OVERRIDE_KEY]
+        assert event.summary == "Valery Bugakov away: escalation engineer rotation"
+        assert {a.email for a in event.attendees} == {"valery@example.com"}
+
+    def test_removing_the_override_row_deletes_its_event(self) -> None:
+        sync(self.make_target(), covered(), self.day)
+        plan = sync(self.make_target(), make_roster(ROSTER_A), self.day)
+        assert [(c.action, c.key) for c in plan.changes] == [("delete", OVERRIDE_KEY)]
+        assert sorted(self.make_target().read()) == ["2022-08-10", "2022-09-07", "2022-10-10"]
+
+    def test_drift_on_an_override_event_is_repaired(self) -> None:
+        sync(self.make_target(), covered(), self.day)
+        self.tamper_override()
+        drift = self.make_target().plan(covered(), make_clock(self.day))
+        assert [(c.action, c.key) for c in drift.changes] == [("update", OVERRIDE_KEY)]
+        sync(self.make_target(), covered(), self.day)
+        assert self.make_target().plan(covered(), make_clock(self.day)).changes == []
+
+    def test_the_mass_delete_guard_counts_override_events(self) -> None:
+        roster = with_overrides(make_roster(ROSTER_A[:2]),
+                                ("2022-08-15", "2022-08-16", "BolajiOlajide", "kenji-sato", ""),
+                                ("2022-09-12", "2022-09-16", "valerybugakov", None, ""))
+        sync(self.make_target(), roster, self.day)
+        plan = self.make_target().plan(make_roster(ROSTER_A[:1]), make_clock(self.day))
+        assert len([c for c in plan.changes if c.action == "delete"]) == 3
+        assert mass_delete(plan) is not None
 
 
 class SlackContract(TargetContract):

@@ -75,6 +75,11 @@ class TestGoogleCalendar(CalendarContract):
                      if e["summary"].startswith("Escalation engineer rotation: Keegan"))
         event["summary"] = "Moved by hand: Keegan"
 
+    def tamper_override(self) -> None:
+        event = next(e for e in self.google.calendar.calendars[CALENDAR_ID].events.values()
+                     if e["summary"].startswith("Kenji Sato covers"))
+        event["summary"] = "Edited by hand"
+
     def add_foreign_event(self) -> None:
         self.google.calendar.add_foreign_event(CALENDAR_ID, {
             "summary": "Team offsite", "start": {"date": "2022-09-15"},

@@ -21,7 +21,9 @@ from tests.targets.contract import (
     CalendarContract,
     HandbookContract,
     SlackContract,
+    OVERRIDE_KEY,
     broken,
+    covered,
     sync,
 )
 from tests.wire.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
@@ -52,6 +54,20 @@ class TestIcsCalendar(CalendarContract):
         text = self.path.read_text()
         self.path.write_text(text.replace("SUMMARY:Escalation engineer rotation: Keegan",
                                           "SUMMARY:Moved by hand: Keegan", 1))
+
+    def tamper_override(self) -> None:
+        text = self.path.read_text()
+        assert "SUMMARY:Kenji Sato covers" in text
+        self.path.write_text(text.replace("SUMMARY:Kenji Sato covers", "SUMMARY:Edited", 1))
+
+    def test_an_override_event_has_the_contract_uid(self) -> None:
+        sync(self.make_target(), covered(), "2022-09-10")
+        uids = sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(
+            self.path.read_text()).walk("VEVENT"))
+        assert uids == ["rotation-sync-20220810@rotation-sync",
+                        "rotation-sync-20220907@rotation-sync",
+                        "rotation-sync-20221010@rotation-sync",
+                        "rotation-sync-override-valerybugakov-20220912@rotation-sync"]
 
     @contextmanager
     def failing_half_way(self, plan: TargetPlan) -> Iterator[None]:
@@ -117,6 +133,10 @@ class TestMemoryCalendar(MemoryBacked, CalendarContract):
 
     def tamper(self, target: Target) -> None:
         key = sorted(self.store.records)[0]
+        self.store.records[key] = replace(self.store.records[key], summary="edited")
+
+    def tamper_override(self) -> None:
+        key = OVERRIDE_KEY
         self.store.records[key] = replace(self.store.records[key], summary="edited")
 
     def add_foreign_event(self) -> None:
