@@ -13,8 +13,8 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.core.roster import OnCall, Person, Roster, Rotation
-from tests.helpers import HANDOFF, TZ, make_roster, people
+from sync.core.roster import OnCall, Override, Person, Roster, Rotation
+from tests.helpers import HANDOFF, TZ, make_roster, people, with_overrides
 
 EPOCH = date(2022, 1, 3)
 HANDLES = sorted(people())
@@ -34,7 +34,29 @@ def rosters(draw: st.DrawFn) -> Roster:
         start += timedelta(days=length)
     handoff = time(draw(st.integers(0, 23)), draw(st.sampled_from([0, 15, 30, 59])))
     return Roster(rotations=tuple(rotations), people=people(),
-                  timezone=draw(st.sampled_from(ZONES)), handoff_time=handoff)
+                  timezone=draw(st.sampled_from(ZONES)), handoff_time=handoff,
+                  overrides=draw(overrides_of(rotations)))
+
+
+@st.composite
+def overrides_of(draw: st.DrawFn, rotations: list[Rotation]) -> tuple[Override, ...]:
+    """Valid Overrides rows: an engineer of a rotation away within it, covered by someone
+    not on it (or nobody); one engineer's overrides never share a day."""
+    found: list[Override] = []
+    for rotation in rotations:
+        for handle in rotation.engineers:
+            day = rotation.start
+            while draw(st.booleans()) and day <= rotation.end:
+                start = day + timedelta(days=draw(st.integers(0, 6)))
+                end = start + timedelta(days=draw(st.integers(0, 6)))
+                if end > rotation.end:
+                    break
+                others = [h for h in HANDLES if h not in {e.lower() for e in rotation.engineers}]
+                cover = draw(st.none() | st.sampled_from(others))
+                found.append(Override(start=start, end=end, engineer=handle,
+                                      cover=people()[cover].github if cover else None))
+                day = end + timedelta(days=1)
+    return tuple(sorted(found, key=lambda o: o.start))
 
 
 instants = st.integers(0, 400 * 24 * 60).map(
@@ -50,11 +72,23 @@ def model(roster: Roster, at: datetime) -> tuple[Rotation | None, tuple[Person, 
         days = {rotation.start + timedelta(days=n)
                 for n in range((rotation.end - rotation.start).days + 1)}
         if day in days:
-            return rotation, tuple(roster.person(h) for h in rotation.engineers)
+            return rotation, tuple(roster.person(h) for h in lived(roster, rotation, day))
     return None, ()
 
 
-@settings(max_examples=300, deadline=None)
+def lived(roster: Roster, rotation: Rotation, day: date) -> list[str]:
+    """Each engineer, or whoever an Overrides row holding `day` names instead; nobody twice."""
+    handles: list[str] = []
+    for handle in rotation.engineers:
+        rows = [o for o in roster.overrides if o.engineer == handle
+                and day in {o.start + timedelta(days=n) for n in range((o.end - o.start).days + 1)}]
+        who = rows[0].cover if rows else handle
+        if who is not None and who not in handles:
+            handles.append(who)
+    return handles
+
+
+@settings(max_examples=500, deadline=None)
 @given(rosters(), instants)
 def test_on_call_is_the_day_by_day_answer(roster: Roster, at: datetime) -> None:
     on_call = roster.on_call(at)
@@ -103,3 +137,22 @@ def test_a_handoff_time_a_dst_change_skips_happens_an_hour_later() -> None:
     assert roster.on_call(begins - timedelta(microseconds=1)).rotation is None
     assert handles(roster.on_call(begins)) == ("tbliu98",)
     assert ends.isoformat() == "2022-04-10T02:30:00-07:00"
+
+
+def test_an_override_switches_at_the_handoff_on_start_and_the_day_after_end() -> None:
+    roster = with_overrides(make_roster(), ("2022-09-12", "2022-09-14", "valerybugakov",
+                                            "sven-larsen", ""))
+    tz = roster.tz
+    assert handles(roster.on_call(datetime(2022, 9, 12, 8, 59, tzinfo=tz))) == (
+        "keegancsmith", "valerybugakov")
+    assert handles(roster.on_call(datetime(2022, 9, 12, 9, tzinfo=tz))) == (
+        "keegancsmith", "sven-larsen")
+    assert handles(roster.on_call(datetime(2022, 9, 15, 8, 59, tzinfo=tz))) == (
+        "keegancsmith", "sven-larsen")
+    assert handles(roster.on_call(datetime(2022, 9, 15, 9, tzinfo=tz))) == (
+        "keegancsmith", "valerybugakov")
+    assert [m.isoformat() for m in roster.handoffs(datetime(2022, 9, 10, tzinfo=tz),
+                                                   datetime(2022, 10, 1, tzinfo=tz))] == [
+        "2022-09-12T09:00:00-07:00", "2022-09-15T09:00:00-07:00"]
+    assert roster.override_for("ValeryBugakov", date(2022, 9, 14)) is not None
+    assert roster.override_for("valerybugakov", date(2022, 9, 15)) is None
