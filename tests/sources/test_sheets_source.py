@@ -345,3 +345,70 @@ def test_write_status_without_edit_rights_asks_for_editor(google):
 
     with pytest.raises(SourceError, match=rf"share the sheet with {EMAIL} as Editor"):
         source(google, status_tab="Sync status").write_status([["ok"]])
+
+
+# -- the Overrides tab: the third range of the same single batchGet ----------------------
+OVERRIDES = [["Start", "End", "Engineer", "Cover", "Note"],
+             [date(2022, 9, 12), "2022-09-14", "valerybugakov", "sven-larsen", "dentist"]]
+
+
+def with_overrides_tab(overrides: list[list[Any]]) -> dict[str, Any]:
+    return {"Rotations": rotation_cells(), "People": people_rows(), "Overrides": overrides}
+
+
+def test_one_batch_get_reads_three_ranges(google: FakeGoogle) -> None:
+    add_roster(google, with_overrides_tab(OVERRIDES))
+
+    raw = source(google, overrides_tab="Overrides").read()
+
+    (call,) = sheets_calls(google)
+    assert call.path.endswith("/values:batchGet")
+    assert call.query["ranges"] == ["'Rotations'", "'People'", "'Overrides'"]
+    assert raw.overrides is not None and raw.overrides.name == "Overrides"
+    assert raw.overrides.rows[1][:3] == [44816, "2022-09-14", "valerybugakov"]
+    roster, findings = validate(raw, make_clock())
+    assert [f for f in findings if f.tab == "Overrides"] == [] and roster is not None
+    assert str(roster.overrides[0].start) == "2022-09-12"
+
+
+def test_without_overrides_tab_the_read_asks_for_two_ranges(google: FakeGoogle) -> None:
+    add_roster(google, with_overrides_tab(OVERRIDES))
+    assert source(google).read().overrides is None
+    (call,) = sheets_calls(google)
+    assert call.query["ranges"] == ["'Rotations'", "'People'"]
+
+
+def test_a_missing_overrides_tab_names_its_config_key(google: FakeGoogle) -> None:
+    add_roster(google)
+    with pytest.raises(SourceError) as raised:
+        source(google, overrides_tab="Overrides").read()
+    assert str(raised.value) == ("The spreadsheet has no tab named 'Overrides' (tabs: "
+                                 "'Rotations', 'People'); set [source] overrides_tab.")
+
+
+def test_a_sync_with_overrides_is_still_one_sheets_request(google: FakeGoogle,
+                                                           tmp_path: Any) -> None:
+    add_roster(google, with_overrides_tab(OVERRIDES))
+    workspace = sheets_workspace(tmp_path, google, overrides_tab="Overrides")
+
+    code, document = workspace.run_json("sync", "--today", "2022-09-13")
+
+    assert code == 0, document
+    assert (tmp_path / "out" / "rotations.ics").read_text().count("BEGIN:VEVENT") == 4
+    assert len(sheets_calls(google)) == 1
+
+
+def test_a_bad_override_cell_stops_the_sync_naming_tab_row_and_column(
+        google: FakeGoogle, tmp_path: Any) -> None:
+    bad = ["2022-09-12", "2022-09-14", "valerybugakov", "no-such-person", ""]
+    add_roster(google, with_overrides_tab([OVERRIDES[0], bad]))
+    workspace = sheets_workspace(tmp_path, google, overrides_tab="Overrides")
+    before = workspace.snapshot()
+
+    code, document = workspace.run_json("sync", "--today", "2022-09-13")
+
+    assert code == 1
+    [finding] = [f for f in document["findings"] if f["severity"] == "error"]
+    assert (finding["code"], finding["tab"], finding["row"], finding["column"]) == (
+        "unknown-handle", "Overrides", 2, "Cover")
+    assert workspace.snapshot() == before

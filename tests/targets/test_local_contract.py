@@ -17,11 +17,11 @@ from sync.targets.calendar.ics import OWNER_PROPERTY, IcsCalendar
 from sync.targets.calendar.model import EventSettings
 from tests.helpers import make_clock, make_roster
 from tests.targets.contract import (
+    OVERRIDE_KEY,
     ROSTER_A,
     CalendarContract,
     HandbookContract,
     SlackContract,
-    OVERRIDE_KEY,
     broken,
     covered,
     sync,
