@@ -82,9 +82,10 @@ def check_team(rotation: Rotation, clock: Clock, tab: str, column: str,
 def check_coverage(rotation: Rotation, roster: Roster, tab: str, column: str,
                    findings: Findings) -> None:
     """All engineers within 3 hours of each other leaves most of the day uncovered. Judged
-    on the roster as lived: each stretch of days an override changes is judged too (one
-    warning per rotation: the first narrow stretch)."""
-    for first, last, handles in stretches(rotation, roster):
+    on the plan, then on the roster as lived: each stretch of days an override changes is
+    judged too (one warning per rotation: the plan's, else the first narrow stretch)."""
+    planned = (rotation.start, rotation.end, rotation.engineers)
+    for first, last, handles in [planned, *stretches(rotation, roster)]:
         spread = narrow_spread(handles, roster, roster.handoff_on(first))
         if spread is None:
             continue
