@@ -16,7 +16,7 @@ from sync.core.clock import Clock
 from sync.core.plan import diff
 from sync.core.roster import Roster, Rotation
 from sync.run.engine import Engine
-from sync.sources import RawRoster, RawTab
+from sync.sources import Cell, RawRoster, RawTab
 from sync.targets.base import Target
 from sync.targets.calendar.ics import IcsCalendar
 from sync.targets.calendar.model import EventSettings
@@ -113,8 +113,12 @@ def test_diff_touches_exactly_the_differing_keys(desired: dict[str, int],
 
 # -- the whole engine, driven by a state machine -----------------------------------------
 class MemorySource:
+    """The roster's tabs as cells: Rotations, People and Overrides."""
+
     def __init__(self) -> None:
         self.raw = RawRoster(RawTab("Rotations", []), RawTab("People", people_rows()))
+        self.rotations: tuple[Rotation, ...] = ()
+        self.overrides: list[list[Cell]] = []
 
     def read(self) -> RawRoster:
         return self.raw
@@ -123,12 +127,22 @@ class MemorySource:
         pass
 
     def set(self, roster: Roster, broken: bool = False) -> None:
-        rows: list[list[str | int | float | None]] = [["Start", "End", "Engineers"]]
+        """New rotations; the overrides of the old ones go with them."""
+        rows: list[list[Cell]] = [["Start", "End", "Engineers"]]
         rows += [[r.start.isoformat(), r.end.isoformat(),
                   ", ".join(h or "TBD" for h in r.slots)] for r in roster.rotations]
         if broken:
             rows.append(["2022-13-01", "", "nobody-here"])
-        self.raw = RawRoster(RawTab("Rotations", rows), self.raw.people)
+        self.rotations, self.overrides = roster.rotations, []
+        self.raw = RawRoster(RawTab("Rotations", rows), self.raw.people, self.overrides_tab())
+
+    def set_overrides(self, rows: list[list[Cell]]) -> None:
+        self.overrides = rows
+        self.raw = RawRoster(self.raw.rotations, self.raw.people, self.overrides_tab())
+
+    def overrides_tab(self) -> RawTab:
+        return RawTab("Overrides", [["Start", "End", "Engineer", "Cover", "Note"],
+                                    *self.overrides])
 
 
 class EngineMachine(RuleBasedStateMachine):
@@ -158,6 +172,35 @@ class EngineMachine(RuleBasedStateMachine):
     def time_passes(self, days: int) -> None:
         self.day += days
         self.synced = False
+
+    @rule(data=st.data())
+    def add_override(self, data: st.DataObject) -> None:
+        """A valid Overrides row: an engineer of a rotation away within it."""
+        staffed = [r for r in self.source.rotations if r.engineers]
+        if not staffed:
+            return
+        rotation = data.draw(st.sampled_from(staffed))
+        engineer = data.draw(st.sampled_from(rotation.engineers))
+        length = (rotation.end - rotation.start).days
+        first = data.draw(st.integers(0, length))
+        start = rotation.start + timedelta(days=first)
+        end = rotation.start + timedelta(days=data.draw(st.integers(first, length)))
+        if any(row[2] == engineer and str(row[0]) <= end.isoformat() and
+               start.isoformat() <= str(row[1]) for row in self.source.overrides):
+            return
+        others = [h for h in HANDLES if h not in rotation.engineers]
+        cover = data.draw(st.sampled_from(["", *others]))
+        self.source.set_overrides([*self.source.overrides,
+                                   [start.isoformat(), end.isoformat(), engineer, cover, ""]])
+        self.synced = False
+
+    @rule(data=st.data())
+    def remove_override(self, data: st.DataObject) -> None:
+        rows = self.source.overrides
+        if rows:
+            index = data.draw(st.integers(0, len(rows) - 1))
+            self.source.set_overrides(rows[:index] + rows[index + 1:])
+            self.synced = False
 
     @rule()
     def hand_edit_calendar(self) -> None:
@@ -192,4 +235,4 @@ class EngineMachine(RuleBasedStateMachine):
 
 
 TestEngineMachine = EngineMachine.TestCase
-TestEngineMachine.settings = settings(max_examples=30, stateful_step_count=12, deadline=None)
+TestEngineMachine.settings = settings(max_examples=40, stateful_step_count=14, deadline=None)

@@ -351,3 +351,17 @@ def test_schedule_refuses_a_bad_cron_naming_the_key(workspace: Workspace) -> Non
     result = workspace.run("schedule")
     assert result.exit_code == 2
     assert "[schedule] cron = '0 9 * * 8' is not a valid cron expression" in result.output
+
+
+def test_an_override_adds_runs_at_its_start_and_the_day_after_its_end(
+        workspace: Workspace, paused: BackgroundScheduler) -> None:
+    """Valery away 09-12 to 09-14: the group changes at 09-12 09:00 and 09-15 09:00."""
+    workspace.config.write_text(workspace.config.read_text().replace(
+        'people = "roster/people.csv"\n',
+        'people = "roster/people.csv"\noverrides = "roster/overrides.csv"\n'))
+    (workspace.folder / "roster" / "overrides.csv").write_text(to_csv([
+        ["Start", "End", "Engineer", "Cover", "Note"],
+        ["2022-09-12", "2022-09-14", "valerybugakov", "sven-larsen", ""]]))
+    nightly(workspace, paused, local(2022, 9, 10, 2, 0)).add_jobs()
+    assert handoff_times(paused) == ["2022-09-12T09:00:00-07:00", "2022-09-15T09:00:00-07:00",
+                                     "2022-10-10T09:00:00-07:00", "2022-11-08T09:00:00-08:00"]
