@@ -109,8 +109,9 @@ def serve(pipe: Connection) -> None:
 def handle(google: FakeGoogle, command: str, args: list[Any]) -> Any:
     with google.lock:
         if command == "roster":
-            google.sheets.add_spreadsheet(SHEET_ID, "Roster",
-                                          {"Rotations": args[0], "People": args[1]})
+            tabs = {"Rotations": args[0], "People": args[1]}
+            google.sheets.add_spreadsheet(SHEET_ID, "Roster", tabs | (
+                {"Overrides": args[2]} if len(args) > 2 else {}))
         elif command == "clear":
             google.calendar.calendars[CALENDAR_ID].events.clear()
         elif command == "counts":

@@ -115,17 +115,18 @@ def rotation_of(override: Override, rotations: list[Rotation]) -> Rotation | Non
 def without_conflicts(overrides: list[Override], table: Table,
                       findings: Findings) -> list[Override]:
     """Two overrides of one engineer sharing a day: the later row is the error."""
-    kept: list[Override] = []
+    kept: dict[str, list[Override]] = {}
     for override in sorted(overrides, key=lambda o: o.row or 0):
-        clash = next((o for o in kept if o.engineer.lower() == override.engineer.lower()
-                      and o.start <= override.end and override.start <= o.end), None)
+        theirs = kept.setdefault(override.engineer.lower(), [])
+        clash = next((o for o in theirs if o.start <= override.end and
+                      override.start <= o.end), None)
         if clash is None:
-            kept.append(override)
+            theirs.append(override)
             continue
         findings.error("override-conflict", table.tab.name, override.row, table.title("start"),
                        f"@{override.engineer} is already away from {clash.start} to "
                        f"{clash.end} (row {clash.row}); one row per day away.")
-    return kept
+    return [override for theirs in kept.values() for override in theirs]
 
 
 def check_uncovered(roster: Roster, clock: Clock, tab: str, column: str,

@@ -8,6 +8,7 @@ instant" and "when does that answer change": the Slack group, the handoff announ
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -142,8 +143,9 @@ class Roster(BaseModel):
         """The rotation's engineers on `day`: each away engineer replaced by the cover, or
         left out when nobody covers; roster order, nobody twice."""
         handles: list[str] = []
+        nearby = self.overrides_within(rotation.start, day)
         for handle in rotation.engineers:
-            override = self.override_for(handle, day)
+            override = next((o for o in nearby if o.holds(handle, day)), None)
             stand_in = handle if override is None else override.cover
             if stand_in is not None and stand_in.lower() not in {h.lower() for h in handles}:
                 handles.append(stand_in)
@@ -155,7 +157,14 @@ class Roster(BaseModel):
         "Is this person's day covered by an override": `override_for(h, day) is not None`
         (time off asks exactly this; a row with no cover still counts as the manager's
         decision)."""
-        return next((o for o in self.overrides if o.holds(handle, day)), None)
+        rotation = self.holding(day)  # an override always lies within one rotation
+        nearby = self.overrides_within(rotation.start, day) if rotation else ()
+        return next((o for o in nearby if o.holds(handle, day)), None)
+
+    def overrides_within(self, first: date, last: date) -> tuple[Override, ...]:
+        """The overrides starting from `first` to `last` (they are sorted by start)."""
+        low = bisect_left(self.overrides, first, key=start_of)
+        return self.overrides[low:bisect_right(self.overrides, last, key=start_of)]
 
     def handoffs(self, start: datetime, end: datetime | None = None) -> list[datetime]:
         """The instants in (start, end] at which `on_call`'s answer changes, sorted, in the
@@ -192,3 +201,7 @@ class Roster(BaseModel):
         """The rotation that started last before `rotation`, if any."""
         earlier = [r for r in self.rotations if r.start < rotation.start]
         return max(earlier, key=lambda r: r.start) if earlier else None
+
+
+def start_of(override: Override) -> date:
+    return override.start

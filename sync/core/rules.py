@@ -110,7 +110,7 @@ def narrow_spread(handles: tuple[str, ...], roster: Roster, moment: datetime) ->
 
 def stretches(rotation: Rotation, roster: Roster) -> list[tuple[date, date, tuple[str, ...]]]:
     """The rotation's days cut where an override changes who is on it: (first, last, who)."""
-    cuts = {rotation.start} | {day for o in roster.overrides
+    cuts = {rotation.start} | {day for o in roster.overrides_within(rotation.start, rotation.end)
                                for day in (o.start, o.end + timedelta(days=1))
                                if rotation.start < day <= rotation.end}
     edges = sorted(cuts)
