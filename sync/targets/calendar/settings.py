@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from string import Formatter
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from sync.config.sections import LocalPath, Section
 from sync.targets.base import Target
@@ -13,11 +14,27 @@ from sync.targets.calendar.model import EventSettings
 if TYPE_CHECKING:
     from sync.targets.registry import Wiring
 
+OVERRIDE_PLACEHOLDERS = ("engineer", "cover", "start", "end")
+
+
+def override_placeholders(template: str | None) -> str | None:
+    """An unknown placeholder is a config error now, not a failed calendar every night."""
+    try:
+        names = {name for _, name, _, _ in Formatter().parse(template or "") if name is not None}
+    except ValueError as error:
+        raise ValueError(f"is not a valid title template ({error})") from None
+    unknown = sorted(names - set(OVERRIDE_PLACEHOLDERS))
+    if unknown:
+        raise ValueError(f"has the unknown placeholder {{{unknown[0]}}}; use "
+                         + ", ".join(f"{{{name}}}" for name in OVERRIDE_PLACEHOLDERS))
+    return template
+
+
 class CalendarCommon(Section):
     event_title: str = Field(
         "Escalation engineer rotation: {engineers}",
         description="Event title; {engineers} (names), {handles}, {start}, {end}.")
-    override_title: str | None = Field(
+    override_title: Annotated[str | None, AfterValidator(override_placeholders)] = Field(
         None, description="Title of an override's event; {engineer} and {cover} (names), "
         "{start}, {end}. Unset: \"{cover} covers {engineer}: escalation engineer rotation\", "
         "or \"{engineer} away: escalation engineer rotation\" when nobody covers.")
