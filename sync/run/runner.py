@@ -19,6 +19,7 @@ from sync.run.engine import Engine, RunResult
 from sync.run.factory import Wiring, make_source
 from sync.run.messenger import Memory, Messenger, Transport
 from sync.run.notify import notify_after_run
+from sync.run.preflight import check_secrets
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
 
@@ -28,6 +29,7 @@ log = logging.getLogger("sync.run")
 def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
                 memory: Memory | None = None, transport: Transport | None = None) -> Engine:
     """The engine of one run, with its one messenger (and one Slack client)."""
+    check_secrets(config, only)
     wiring = Wiring(config)
     messenger = Messenger(transport or wiring.transport(),
                           memory if memory is not None else StateStore(config.state_dir))

@@ -26,7 +26,7 @@ from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import HTTPAdapter
 
 from sync.clients.google import CREDENTIALS_ENV, account_email, classify, credentials
-from sync.clients.retry import with_retry
+from sync.clients.retry import DEFAULT_POLICY, failed_url, with_retry
 from sync.config.sections import SheetsSource as SheetsSection
 from sync.errors import ConfigError, SourceError
 from sync.sources import Cell, RawRoster, RawTab
@@ -60,7 +60,8 @@ class SheetsSource:
         self.status_tab = status_tab
         self.creds = credentials(scopes_for(status_tab))
         self.email = account_email(self.creds)
-        self.http = http_client(self.creds, checked_endpoint(endpoint))
+        self.endpoint = checked_endpoint(endpoint)
+        self.http = http_client(self.creds, self.endpoint)
 
     @classmethod
     def from_config(cls, section: SheetsSection) -> SheetsSource:
@@ -181,11 +182,15 @@ class SheetsSource:
             return SourceError(f"Google refused the key of {self.email} ({reason}): check that "
                                f"{CREDENTIALS_ENV} names a current key of the service account "
                                "(keys can be deleted or disabled in the Cloud console).")
+        where = failed_url(error) or self.endpoint
         if classify(error).retry:
-            return SourceError(f"Google Sheets kept failing while {what} (the connection "
-                               f"failed: {type(error).__name__}); nothing was synced and the "
-                               "next run tries again.")
-        return SourceError(f"Google Sheets could not be reached while {what}: {error}")
+            return SourceError(f"Google Sheets kept failing while {what}: the connection to "
+                               f"{where} failed ({type(error).__name__}) after "
+                               f"{DEFAULT_POLICY.attempts} attempts; nothing was synced and the "
+                               "next run tries again. Check [source] sheets_endpoint and the "
+                               "network.")
+        return SourceError(f"Google Sheets could not be reached at {where} while {what}: "
+                           f"{error}")
 
 
 # -- building the client ---------------------------------------------------------------
