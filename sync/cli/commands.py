@@ -28,6 +28,7 @@ from sync.core.clock import Clock
 from sync.core.report import build_report
 from sync.errors import RotationSyncError
 from sync.run.engine import Engine, RunResult, skipped_targets
+from sync.run.config_checks import check_config
 from sync.run.factory import make_source
 from sync.run.runner import log_result, make_engine, run_sync
 from sync.run.state import StateStore
@@ -193,6 +194,7 @@ def validate(config: ConfigOption = None, today: TodayOption = None, only: OnlyO
     configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
     settings = invocation.load()
+    check_config(settings)  # what only `plan` or the first night would find otherwise
     result = invocation.validate(settings)
     invocation.finish(result)
 
