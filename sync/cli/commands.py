@@ -8,9 +8,9 @@ import json
 import logging
 import re
 import sys
-from importlib import metadata
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
@@ -27,8 +27,8 @@ from sync.config.model import Config, config_path, load_config
 from sync.core.clock import Clock
 from sync.core.report import build_report
 from sync.errors import RotationSyncError
-from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.config_checks import check_config
+from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
 from sync.run.runner import log_result, make_engine, run_sync
 from sync.run.state import StateStore
@@ -306,6 +306,26 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
         invocation.console.print(f"Wrote {html}")
     invocation.emit({"exit_code": 0, **coverage.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)
+
+
+@app.command()
+@guarded
+def init(config: ConfigOption = None, as_json: JsonOption = False,
+         from_handbook: Annotated[bool, typer.Option(
+             "--from-handbook", help="Write a starter roster from the handbook page's "
+             "Rotations table (the CSV files, or the sheet's Rotations and People tabs).")]
+         = False, log_format: LogFormatOption = "text") -> None:
+    """Start a roster: from the handbook page's table, so the first sync keeps its rows."""
+    from sync.run.adopt import adopt_handbook
+
+    configure_logging(log_format)
+    invocation = Invocation(config, None, None, as_json)
+    if not from_handbook:
+        raise typer.BadParameter("say where the roster comes from: --from-handbook.",
+                                 param_hint="--from-handbook")
+    starter = adopt_handbook(invocation.load())
+    output.print_starter(invocation.console, starter.as_json())
+    invocation.emit({"exit_code": 0, "command": "init", **starter.as_json()}, 0)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -117,3 +119,15 @@ def run_changes(run: RunRecord) -> str:
              for name, target in run.targets.items()
              if name in run.changes or target.get("status") == "failed"]
     return ", ".join(shown) or "-"
+
+
+def print_starter(console: Console, starter: dict[str, Any]) -> None:
+    """What `init --from-handbook` wrote, and the manager's next step."""
+    console.print(f"Wrote {starter['rotations']} rotation(s) and {len(starter['people'])} "
+                  "People row(s) from the handbook page.", markup=False)
+    for rotation in starter["skipped"]:
+        console.print(f"  skipped the row '{rotation}': its Rotation is not "
+                      "'YYYY-MM-DD to YYYY-MM-DD'.", markup=False)
+    console.print("Next: fill in Name, Email and Timezone on the People tab for "
+                  f"{', '.join('@' + h for h in starter['people'])}, then run "
+                  "`rotation-sync plan`.", markup=False)

@@ -80,7 +80,8 @@ def plain(problem: ErrorDetails) -> str:
 
 WORDINGS: dict[str, Callable[[ErrorDetails], str]] = {
     "missing": lambda p: "required key is missing",
-    "literal_error": lambda p: f"{written(p)}write one of {quoted_choices(str(ctx(p, 'expected')))}",
+    "literal_error": lambda p: f"{written(p)}write one of "
+                               f"{quoted_choices(str(ctx(p, 'expected')))}",
     "time_parsing": lambda p: f"{written(p)}write a time such as \"09:00\"",
     "time_type": lambda p: f"{written(p)}write a time such as \"09:00\"",
     "bool_parsing": lambda p: f"{written(p)}write true or false",

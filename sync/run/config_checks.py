@@ -10,7 +10,6 @@ from pathlib import Path
 
 from sync.config.model import Config
 from sync.errors import ConfigError
-from sync.run.scheduler import cron_trigger
 from sync.targets.calendar.settings import GoogleCalendar
 
 KEY_FILE = "GOOGLE_APPLICATION_CREDENTIALS"
@@ -29,6 +28,8 @@ def config_problems(config: Config) -> list[str]:
 
 
 def bad_cron(config: Config) -> str | None:
+    from sync.run.scheduler import cron_trigger  # APScheduler: only when a config is checked
+
     try:
         cron_trigger(config.schedule.cron, config.tz)
     except ConfigError as error:

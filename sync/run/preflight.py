@@ -25,12 +25,13 @@ def check_secrets(config: Config, only: set[str] | None = None) -> None:
 
 
 def missing_secrets(config: Config, only: set[str] | None = None) -> list[str]:
-    wanted = [(name, why) for name, why in needed(config, only) if not set_in_env(name)]
+    missing = [f"{name} is not set: {why}" for name, why in needed(config, only)
+               if not set_in_env(name)]
     key = os.environ.get(KEY_FILE, "").strip()
     if key and google_used(config, only) and not Path(key).is_file():
-        wanted.append((KEY_FILE, f"names {key}, which does not exist (the service "
-                                 "account's JSON key file)"))
-    return [f"{name}: {why}" for name, why in wanted]
+        missing.append(f"{KEY_FILE} names {key}, which does not exist (it must be the "
+                       "service account's JSON key file)")
+    return missing
 
 
 def needed(config: Config, only: set[str] | None) -> list[tuple[str, str]]:

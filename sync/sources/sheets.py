@@ -53,12 +53,12 @@ class SheetsSource:
 
     def __init__(self, spreadsheet_id: str, rotations_tab: str = "Rotations",
                  people_tab: str = "People", status_tab: str | None = None,
-                 endpoint: str = SHEETS_ORIGIN) -> None:
+                 endpoint: str = SHEETS_ORIGIN, writable: bool = False) -> None:
         self.spreadsheet_id = checked_spreadsheet_id(spreadsheet_id)
         self.rotations_tab = rotations_tab
         self.people_tab = people_tab
         self.status_tab = status_tab
-        self.creds = credentials(scopes_for(status_tab))
+        self.creds = credentials(scopes_for(status_tab or writable))
         self.email = account_email(self.creds)
         self.endpoint = checked_endpoint(endpoint)
         self.http = http_client(self.creds, self.endpoint)
@@ -132,6 +132,26 @@ class SheetsSource:
             if "already exists" not in str(error):  # an earlier attempt got through
                 raise
 
+    # -- writing a starter roster (`init --from-handbook`) ---------------------------
+    def tab_rows(self, tab: str) -> list[list[Cell]] | None:
+        """The tab's cells, or None when the spreadsheet has no such tab."""
+        try:
+            body = self.send(lambda: self.http.values_get(
+                self.spreadsheet_id, quote_tab(tab), params=dict(READ_PARAMS)),
+                f"reading the '{tab}' tab")
+        except MissingTab:
+            return None
+        return [[to_cell(value) for value in row] for row in body.get("values", [])]
+
+    def replace_tab(self, tab: str, rows: list[list[str]]) -> None:
+        """Write `rows` from A1 of `tab` (created when missing), as text (RAW)."""
+        if self.tab_rows(tab) is None:
+            self.add_tab(tab)
+        self.send(lambda: self.http.values_update(
+            self.spreadsheet_id, f"{quote_tab(tab)}!A1", params={"valueInputOption": "RAW"},
+            body={"majorDimension": "ROWS", "values": rows}),
+            f"writing the '{tab}' tab", writing=True)
+
     # -- one request, retried and explained ----------------------------------------
     def send(self, call: Callable[[], T], what: str, writing: bool = False) -> T:
         """Run one Sheets request with the shared retry policy; failures become SourceError."""
@@ -194,8 +214,8 @@ class SheetsSource:
 
 
 # -- building the client ---------------------------------------------------------------
-def scopes_for(status_tab: str | None) -> list[str]:
-    """Read-only unless the run must write its status tab."""
+def scopes_for(status_tab: str | bool | None) -> list[str]:
+    """Read-only unless the run must write its status tab (or `init` a starter roster)."""
     return [READ_WRITE_SCOPE if status_tab else READONLY_SCOPE]
 
 
