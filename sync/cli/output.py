@@ -77,18 +77,17 @@ def print_report(console: Console, report: Report) -> None:
         console.print(f"Gap: nobody on rotation from {gap.first} to {gap.last} "
                       f"({gap.days} days).")
     spreads = Table(title="Timezone spread per rotation")
-    for column in ("Rotation", "Engineers", "UTC offsets", "Spread (h)"):
+    for column in ("Rotation", "Engineers and their UTC offsets", "Spread (h)"):
         spreads.add_column(column)
     for spread in report.spreads:
-        spreads.add_row(spread.rotation, ", ".join(spread.engineers),
-                        ", ".join(spread.offsets), f"{spread.spread_hours:g}")
+        spreads.add_row(spread.rotation, spread.members(), f"{spread.spread_hours:g}")
     console.print(spreads)
     people = Table(title="Who is due (first: nobody scheduled ahead, longest since last)")
     for column in ("GitHub", "Name", "Timezone", "Served", "Last served", "Upcoming"):
         people.add_column(column)
     for person in report.people:
         people.add_row(f"@{person.github}", person.name, person.timezone, str(person.served),
-                       str(person.last_served or "never"), str(person.upcoming))
+                       person.last_served_text(), str(person.upcoming))
     console.print(people)
 
 
