@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sync.cli import output
+from sync.cli.health import verdict
 from sync.cli.logs import LogFormat, json_logging, setup_logging
 from sync.cli.report_html import render_html
 from sync.clients.files import write_atomically
@@ -272,15 +273,17 @@ def status(config: ConfigOption = None, as_json: JsonOption = False,
     configure_logging(log_format)
     invocation = Invocation(config, None, None, as_json)
     age = parse_age(max_age) if max_age else None
-    store = StateStore(invocation.load().state_dir)
+    settings = invocation.load()
+    store = StateStore(settings.state_dir)
     runs = store.runs(limit)
     last = store.last_success()
-    healthy = age is None or (last is not None and datetime.now(UTC) - last.finished <= age)
-    output.print_runs(invocation.console, runs)
-    if not healthy:
-        since = f"since {last.finished.isoformat()}" if last else "ever"
-        invocation.console.print(f"[red]No successful sync {since}[/] (--max-age {max_age}).")
-    invocation.emit({"exit_code": 0 if healthy else 1, "healthy": healthy,
+    output.print_runs(invocation.console, runs, settings.tz)
+    healthy, said = True, None
+    if age is not None and max_age is not None:
+        healthy, said = verdict(last.finished if last else None, datetime.now(UTC), age,
+                                max_age, settings.tz)
+        invocation.console.print(said, style=None if healthy else "red", markup=False)
+    invocation.emit({"exit_code": 0 if healthy else 1, "healthy": healthy, "verdict": said,
                      "last_success": last.finished.isoformat() if last else None,
                      "runs": [run.as_json() for run in runs]}, 0 if healthy else 1)
 

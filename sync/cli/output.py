@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sync.cli.health import local_time
 from sync.clients.secrets import redact
 from sync.core.findings import Finding
 from sync.core.report import Report
@@ -91,18 +93,18 @@ def print_report(console: Console, report: Report) -> None:
     console.print(people)
 
 
-def print_runs(console: Console, runs: list[RunRecord]) -> None:
+def print_runs(console: Console, runs: list[RunRecord], tz: ZoneInfo) -> None:
     if not runs:
         console.print("No sync has run yet.")
         return
     table = Table(title="Last runs")
     notices = any(run.notice for run in runs)
-    for column in ("Started", "Seconds", "Outcome", "Exit", "Changes", "Findings",
+    for column in (f"Started ({tz.key})", "Seconds", "Outcome", "Exit", "Changes", "Findings",
                    *(["Notice"] if notices else [])):
         table.add_column(column, overflow="fold")
     for run in runs:
         errors = sum(1 for f in run.findings if f.get("severity") == "error")
-        table.add_row(run.started.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        table.add_row(local_time(run.started, tz),
                       f"{run.seconds:.1f}", run.outcome, str(run.exit_code),
                       escape(run_changes(run)),
                       f"{errors} error(s), {len(run.findings) - errors} warning(s)",
