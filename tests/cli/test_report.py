@@ -8,8 +8,8 @@ import json
 import re
 import shutil
 import subprocess
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -162,7 +162,8 @@ addEventListener('load', () => {
   const box = e => e.getBoundingClientRect();
   const bars = [...document.querySelectorAll('rect.rotation')].map(box);
   const labels = [...document.querySelectorAll('text.label')].map(box);
-  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const meets = (a, b) => a.left < b.right && b.left < a.right &&
+    a.top < b.bottom && b.top < a.bottom;
   const svg = box(document.getElementById('timeline'));
   const page = document.body.clientWidth;
   const out = {overlaps: labels.filter(l => bars.some(b => meets(l, b))).length,
