@@ -85,3 +85,16 @@ def test_an_unreachable_sheets_endpoint_is_named_and_each_retry_logged(
     assert len(retries) == DEFAULT_POLICY.attempts - 1
     assert all(endpoint in line and "Google Sheets" in line for line in retries)
     assert retries[0].endswith(f"(attempt 2 of {DEFAULT_POLICY.attempts})")
+
+
+def test_slack_retries_name_the_api_url(caplog: pytest.LogCaptureFixture) -> None:
+    from sync.clients.slack import SlackApi, SlackFailure
+
+    api_url = f"http://127.0.0.1:{unreachable_port()}/api/"
+    slack = SlackApi.connect("xoxb-not-a-real-token", api_url, "escalation-engineers")
+    with caplog.at_level(logging.WARNING, "sync.clients.retry"), \
+            pytest.raises(SlackFailure) as failure:
+        slack.call("auth.test")
+    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert retries and all(api_url in line for line in retries)
+    assert api_url in str(failure.value)
