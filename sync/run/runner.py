@@ -19,6 +19,7 @@ from sync.run.engine import Engine, RunResult
 from sync.run.factory import Wiring, make_source
 from sync.run.messenger import Memory, Messenger, Transport
 from sync.run.notify import notify_after_run
+from sync.run.poll import remember_synced
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
 
@@ -52,6 +53,7 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
             log_error(started, error, trigger)
             raise
         assert engine.messenger is not None
+        remember_synced(store, engine.raw)
         notice = notify_after_run(config, result, store, engine.messenger.transport)
         write_status_tab(config, engine, result, clock)
         store.record(started, "sync", result.exit_code, outcome_of(result),
