@@ -15,6 +15,7 @@ from sync.clients.secrets import redact
 from sync.config.model import Config
 from sync.core.clock import Clock
 from sync.errors import Outcome, RotationSyncError
+from sync.run.cell_notes import after_run as sheet_feedback
 from sync.run.engine import Engine, RunResult
 from sync.run.factory import Wiring, make_source
 from sync.run.messenger import Memory, Messenger, Transport
@@ -56,6 +57,7 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
         remember_synced(store, engine.raw)
         notice = notify_after_run(config, result, store, engine.messenger.transport)
         write_status_tab(config, engine, result, clock)
+        sheet_feedback(config, engine, result, store)
         store.record(started, "sync", result.exit_code, outcome_of(result),
                      {name: len(t.changes) for name, t in result.targets.items()
                       if t.status == "ok"},

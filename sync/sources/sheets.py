@@ -53,19 +53,20 @@ class SheetsSource:
 
     def __init__(self, spreadsheet_id: str, rotations_tab: str = "Rotations",
                  people_tab: str = "People", status_tab: str | None = None,
-                 endpoint: str = SHEETS_ORIGIN) -> None:
+                 endpoint: str = SHEETS_ORIGIN, writes_cells: bool = False) -> None:
         self.spreadsheet_id = checked_spreadsheet_id(spreadsheet_id)
         self.rotations_tab = rotations_tab
         self.people_tab = people_tab
         self.status_tab = status_tab
-        self.creds = credentials(scopes_for(status_tab))
+        self.creds = credentials(scopes_for(status_tab, writes_cells))
         self.email = account_email(self.creds)
         self.http = http_client(self.creds, checked_endpoint(endpoint))
 
     @classmethod
     def from_config(cls, section: SheetsSection) -> SheetsSource:
         return cls(section.spreadsheet_id, section.rotations_tab, section.people_tab,
-                   section.status_tab, section.sheets_endpoint)
+                   section.status_tab, section.sheets_endpoint,
+                   section.cell_notes or section.protect_status_tab)
 
     # -- reading ---------------------------------------------------------------------
     def read(self) -> RawRoster:
@@ -189,9 +190,9 @@ class SheetsSource:
 
 
 # -- building the client ---------------------------------------------------------------
-def scopes_for(status_tab: str | None) -> list[str]:
-    """Read-only unless the run must write its status tab."""
-    return [READ_WRITE_SCOPE if status_tab else READONLY_SCOPE]
+def scopes_for(status_tab: str | None, writes_cells: bool = False) -> list[str]:
+    """Read-only unless the run must write its status tab, cell notes or protection."""
+    return [READ_WRITE_SCOPE if status_tab or writes_cells else READONLY_SCOPE]
 
 
 def http_client(creds: Any, endpoint: str) -> gspread.HTTPClient:
