@@ -20,6 +20,7 @@ from sync.targets.base import Target
 from sync.targets.calendar import settings as calendar_settings
 from sync.targets.handbook import settings as handbook_settings
 from sync.targets.slack import settings as slack_settings
+from sync.targets.slack.remembered import Memory
 
 
 class Wiring(Protocol):
@@ -28,6 +29,14 @@ class Wiring(Protocol):
     def handbook_url(self) -> str | None: ...
 
     def slack_api(self) -> SlackApi: ...
+
+    def memory(self) -> Memory:
+        """The state store: what targets remember between runs (Slack accounts)."""
+        ...
+
+    def google_credentials(self) -> Any:
+        """The run's one Google credential (all scopes of the run, one token grant)."""
+        ...
 
 
 Builder = Callable[[Wiring, Any], Target]

@@ -82,8 +82,13 @@ class HandbookGithub(HandbookTarget):
         self.mode = mode
 
     def read(self) -> GithubPage:
-        """The base branch's page; in pull_request mode, also our open pull request."""
-        base = self.github.read_branch(self.github.branch)
+        """The base branch's page; in pull_request mode, also our open pull request.
+
+        Commit mode reads the page by branch name: one call, and its blob sha is all the
+        commit needs. A pull request is built on a commit, so that mode reads the tip first."""
+        branch = self.github.branch
+        base = self.github.page_at(branch) if self.mode == "commit" else \
+            self.github.read_branch(branch)
         page = cut_page(base.text)
         proposal = self.github.open_pull() if self.mode == "pull_request" else None
         return GithubPage(parse_rows(page.table), page=page, base=base, proposal=proposal)
