@@ -19,8 +19,8 @@ from sync.config.sections import Section, kind_name
 from sync.targets.base import Target
 from sync.targets.calendar import settings as calendar_settings
 from sync.targets.handbook import settings as handbook_settings
+from sync.targets.memory import Memory
 from sync.targets.slack import settings as slack_settings
-from sync.targets.slack.remembered import Memory
 
 
 class Wiring(Protocol):

@@ -12,21 +12,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sync.core.roster import Person
+from sync.targets.memory import Memory
 from sync.targets.slack.directory import Account
 
 KEY = "slack:accounts"
 STALE_AFTER = timedelta(days=7)
-
-
-class Memory(Protocol):
-    """The state store, as far as this module needs it."""
-
-    def remember(self, key: str, value: Any) -> None: ...
-
-    def recall(self, key: str) -> Any: ...
 
 
 def utc_now() -> datetime:

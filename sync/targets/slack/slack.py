@@ -20,9 +20,10 @@ from sync.core.plan import TargetPlan
 from sync.core.roster import Person, Roster
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, snapshot_of
+from sync.targets.memory import Memory
 from sync.targets.slack.directory import Directory
 from sync.targets.slack.model import GroupSettings, GroupState, SlackTarget, group_of
-from sync.targets.slack.remembered import Memory, RememberedAccounts
+from sync.targets.slack.remembered import RememberedAccounts
 
 
 @dataclass(frozen=True, kw_only=True)
