@@ -76,3 +76,18 @@ def test_an_unreadable_memory_entry_means_looking_again(slack: FakeSlack) -> Non
     memory = DictMemory()
     memory.remember("slack:accounts", {"keegancsmith": {"who": "nonsense"}})
     assert RememberedAccounts(memory).get(make_roster().people["keegancsmith"]) is None
+
+
+class BrokenMemory(DictMemory):
+    """A state store that cannot be written (read-only folder)."""
+
+    def remember(self, key: str, value: object) -> None:
+        raise OSError("attempt to write a readonly database")
+
+
+def test_a_state_store_that_cannot_be_written_only_costs_lookups(
+        slack: FakeSlack, users: dict[str, User]) -> None:
+    slack.add_group(HANDLE)
+    memory = BrokenMemory()
+    assert "usergroups.users.update" in sync(slack, memory)
+    assert sync(slack, memory).count("users.lookupByEmail") == 2

@@ -55,7 +55,7 @@ from sync.targets.handbook.model import (
     cut_page,
     parse_rows,
 )
-from sync.targets.memory import Memory
+from sync.targets.memory import Memory, recall, remember
 
 log = logging.getLogger(__name__)
 Mode = Literal["pull_request", "commit"]
@@ -112,7 +112,7 @@ class HandbookGithub(HandbookTarget):
         """pull_request mode at the request floor: when no pull request of ours is open (as
         remembered) and the base already has the right table, one read of the page is the
         whole plan. Otherwise None: the tip and our pull request are read as well."""
-        if self.memory is None or self.memory.recall(self.memory_key) is not False:
+        if recall(self.memory, self.memory_key) is not False:
             return None
         base = self.github.page_at(self.github.branch)
         page = cut_page(base.text)
@@ -121,8 +121,7 @@ class HandbookGithub(HandbookTarget):
         return None if plan.changes else plan
 
     def remember_pull(self, is_open: bool) -> None:
-        if self.memory is not None:
-            self.memory.remember(self.memory_key, is_open)
+        remember(self.memory, self.memory_key, is_open)
 
     def apply(self, plan: TargetPlan) -> list[str]:
         proposal = snapshot_of(plan, GithubPage).proposal

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sync.core.roster import Person
-from sync.targets.memory import Memory
+from sync.targets.memory import Memory, recall, remember
 from sync.targets.slack.directory import Account
 
 KEY = "slack:accounts"
@@ -32,7 +32,7 @@ class RememberedAccounts:
     def __init__(self, memory: Memory, now: Callable[[], datetime] = utc_now) -> None:
         self.memory = memory
         self.now = now
-        stored = memory.recall(KEY)
+        stored = recall(memory, KEY)
         self.entries: dict[str, Any] = dict(stored) if isinstance(stored, dict) else {}
 
     def get(self, person: Person) -> Account | None:
@@ -55,7 +55,7 @@ class RememberedAccounts:
     def put(self, person: Person, account: Account) -> None:
         self.entries[person.key] = {"who": identity(person), "at": self.now().isoformat(),
                                     "account": dataclasses.asdict(account)}
-        self.memory.remember(KEY, self.entries)
+        remember(self.memory, KEY, self.entries)
 
 
 def identity(person: Person) -> list[str]:
