@@ -220,7 +220,7 @@ def test_a_second_run_exits_2_while_the_first_holds_the_lock(workspace: Workspac
     def hold() -> None:
         with store.lock():
             holding.set()
-            release.wait(10)
+            release.wait(CEILING)  # released as soon as the second run has answered
 
     thread = threading.Thread(target=hold)
     thread.start()
