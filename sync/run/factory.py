@@ -46,7 +46,7 @@ def google_scopes(config: Config) -> list[str]:
         from sync.sources.sheets import scopes_for
 
         source = config.source
-        scopes += scopes_for(source.status_tab, source.cell_notes or source.protect_status_tab)
+        scopes += scopes_for(source.status_tab or source.cell_notes or source.protect_status_tab)
     if isinstance(config.section("calendar"), GoogleCalendarSection):
         from sync.targets.calendar.google import SCOPE
 
