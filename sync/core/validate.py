@@ -136,11 +136,11 @@ def shared_email(person: Person, people: dict[str, Person], table: Table,
 
 
 def known_timezone(name: str) -> bool:
-    if not name or name != name.strip():
-        return False
+    if not name or name != name.strip() or len(name) > 64 or not name.isascii():
+        return False  # (a long or odd name would reach the file system: "name too long")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
 
