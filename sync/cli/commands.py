@@ -315,7 +315,7 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     output.print_report(invocation.console, coverage)
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))
-        invocation.console.print(f"Wrote {html}")
+        invocation.console.print(plain(f"Wrote {html}"), markup=False)
     invocation.emit({"exit_code": 0, **coverage.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)
 
