@@ -21,7 +21,7 @@ def calendar(**keys: str) -> dict[str, object]:
 
 @pytest.mark.parametrize(("title", "problem"), [
     ("{who} covers", "has the unknown placeholder {who}"),
-    ("{cover covers", "is not a valid title template"),
+    ("{cover covers", "has an unmatched { or }"),
 ])
 def test_a_bad_override_title_is_a_config_error_naming_the_key(title: str,
                                                                problem: str) -> None:
@@ -38,8 +38,8 @@ def test_a_custom_override_title_is_rendered_for_every_row() -> None:
     roster = with_overrides(make_roster(),
                             ("2022-09-12", "2022-09-14", "valerybugakov", "sven-larsen", ""),
                             ("2022-09-20", "2022-09-20", "keegancsmith", None, ""))
-    events = desired_events(roster, EventSettings("x", True, None,
-                                                  config.calendar.override_title))
+    events = desired_events(roster, EventSettings(
+        "x", True, override_title=config.calendar.override_title))
     assert events["override-valerybugakov-20220912"].summary == \
         "Sven Larsen for Valery Bugakov (2022-09-12-2022-09-14)"
     assert events["override-keegancsmith-20220920"].summary == \

@@ -8,7 +8,11 @@ from typing import Any
 
 from sync.core.clock import Clock
 from sync.core.roster import Override, Roster, Rotation
+from sync.core.templates import render
 from sync.targets.base import Snapshot, Target
+
+TITLE_FIELDS = ("engineers", "handles", "start", "end")  # event_title's placeholders
+OVERRIDE_FIELDS = ("engineer", "cover", "start", "end")  # override_title's placeholders
 
 
 @dataclass(frozen=True, order=True)
@@ -37,6 +41,7 @@ class EventSettings:
     title: str
     attendees: bool
     handbook_url: str | None = None
+    organizer: str | None = None  # the ICS lists attendees only under an ORGANIZER
     override_title: str | None = None  # None: the defaults below, with and without a cover
 
 
@@ -63,7 +68,7 @@ def event_for(rotation: Rotation, roster: Roster, settings: EventSettings) -> Ev
 def render_title(template: str, rotation: Rotation, roster: Roster) -> str:
     names = [roster.person(h).name if h else "TBD" for h in rotation.slots]
     handles = [f"@{h}" if h else "TBD" for h in rotation.slots]
-    return template.format_map({
+    return render(template, {
         "engineers": ", ".join(names) or "TBD",
         "handles": ", ".join(handles) or "TBD",
         "start": rotation.start.isoformat(),
@@ -99,7 +104,7 @@ def override_title(override: Override, roster: Roster, template: str | None) -> 
     """`[calendar] override_title`, or the default for a row with or without a cover."""
     chosen = template or (COVERED_TITLE if override.cover else AWAY_TITLE)
     cover = roster.person(override.cover).name if override.cover else "nobody"
-    return chosen.format_map({"engineer": roster.person(override.engineer).name,
+    return render(chosen, {"engineer": roster.person(override.engineer).name,
                               "cover": cover, "start": override.start.isoformat(),
                               "end": override.end.isoformat()})
 

@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-from string import Formatter
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import Field, field_validator
 
 from sync.config.sections import LocalPath, Section
+from sync.core.emails import email_problem
+from sync.core.templates import check_template
 from sync.targets.base import Target
-from sync.targets.calendar.model import EventSettings
+from sync.targets.calendar.model import OVERRIDE_FIELDS, TITLE_FIELDS, EventSettings
 
 if TYPE_CHECKING:
     from sync.targets.registry import Wiring
-
-OVERRIDE_PLACEHOLDERS = ("engineer", "cover", "start", "end")
-
-
-def override_placeholders(template: str | None) -> str | None:
-    """An unknown placeholder is a config error now, not a failed calendar every night."""
-    try:
-        names = {name for _, name, _, _ in Formatter().parse(template or "") if name is not None}
-    except ValueError as error:
-        raise ValueError(f"is not a valid title template ({error})") from None
-    unknown = sorted(names - set(OVERRIDE_PLACEHOLDERS))
-    if unknown:
-        raise ValueError(f"has the unknown placeholder {{{unknown[0]}}}; use "
-                         + ", ".join(f"{{{name}}}" for name in OVERRIDE_PLACEHOLDERS))
-    return template
-
 
 class CalendarCommon(Section):
     event_title: str = Field(
         "Escalation engineer rotation: {engineers}",
         description="Event title; {engineers} (names), {handles}, {start}, {end}.")
-    override_title: Annotated[str | None, AfterValidator(override_placeholders)] = Field(
+    override_title: str | None = Field(
         None, description="Title of an override's event; {engineer} and {cover} (names), "
         "{start}, {end}. Unset: \"{cover} covers {engineer}: escalation engineer rotation\", "
         "or \"{engineer} away: escalation engineer rotation\" when nobody covers.")
@@ -42,6 +27,26 @@ class CalendarCommon(Section):
     namespace: str = Field(
         "rotation-sync", pattern=r"^[a-z0-9-]{1,30}$",
         description="Marks the events this config owns, so two rosters can share a calendar.")
+    organizer: str | None = Field(
+        None, description="Email of the events' organizer; without it the .ics lists no "
+        "attendee and names the engineers in the description (strict clients need one).")
+
+    @field_validator("event_title")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        return check_template(value, TITLE_FIELDS)
+
+    @field_validator("override_title")
+    @classmethod
+    def _known_override_placeholders(cls, value: str | None) -> str | None:
+        return None if value is None else check_template(value, OVERRIDE_FIELDS)
+
+    @field_validator("organizer")
+    @classmethod
+    def _organizer_email(cls, value: str | None) -> str | None:
+        if value is not None and email_problem(value):
+            raise ValueError(f"{value!r} is not an email address Google accepts")
+        return value
 
 
 class IcsCalendar(CalendarCommon):
@@ -63,7 +68,7 @@ class GoogleCalendar(CalendarCommon):
 
 def event_settings(wiring: Wiring, section: CalendarCommon) -> EventSettings:
     return EventSettings(section.event_title, section.attendees, wiring.handbook_url(),
-                         section.override_title)
+                         organizer=section.organizer, override_title=section.override_title)
 
 
 def build_ics(wiring: Wiring, section: IcsCalendar) -> Target:
@@ -76,4 +81,5 @@ def build_google(wiring: Wiring, section: GoogleCalendar) -> Target:
     """Credentials are checked here, before any write."""
     from sync.targets.calendar.google import GoogleCalendar as Google
 
-    return Google(event_settings(wiring, section), section)
+    return Google(event_settings(wiring, section), section,
+                  creds=wiring.google_credentials())
