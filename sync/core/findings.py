@@ -24,6 +24,10 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "bad-slack-id": ("error", "a Slack ID that is not a member ID"),
     "sheet-error": ("error", "a cell showing a spreadsheet error (#REF!, #N/A, …)"),
     "unsafe-text": ("error", "|, a line break in a handle, HTML or Markdown markup"),
+    "csv-encoding": ("error", "a CSV file that is not UTF-8 text"),
+    "csv-separator": ("error", "a CSV file separated by ; or tabs instead of commas"),
+    "csv-format": ("error", "a CSV file that cannot be read as CSV at all"),
+    "extra-cells": ("error", "a CSV row with more cells than the header (an unquoted comma)"),
     "empty-roster": ("error", "the Rotations tab has no rotation at all"),
     "mass-delete": ("error", "the sync would delete most of what rotation-sync owns "
                              "(override: --force-delete)"),

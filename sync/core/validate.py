@@ -31,7 +31,7 @@ from sync.core.handles import (
 )
 from sync.core.roster import Person, Roster, Rotation
 from sync.core.rules import check_rotations, check_sequence
-from sync.sources import Cell, RawRoster
+from sync.sources import Cell, RawRoster, RawTab
 
 EMAIL = re.compile(r"^[^@\s,;<>|]+@[^@\s,;<>|]+\.[^@\s,;<>|]+$")
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -46,8 +46,8 @@ PEOPLE_HEADERS = ("github", "name", "email", "timezone")
 def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]]:
     """Parse and check the roster; the Roster is None when any error was found."""
     findings = Findings()
-    rotations_table = read_table(raw.rotations, ROTATION_HEADERS, findings)
-    people_table = read_table(raw.people, PEOPLE_HEADERS, findings)
+    rotations_table = read_readable(raw.rotations, ROTATION_HEADERS, findings)
+    people_table = read_readable(raw.people, PEOPLE_HEADERS, findings)
     if rotations_table is not None and not engineer_columns(rotations_table):
         findings.error("missing-header", raw.rotations.name, 1, "Engineers",
                        'the header row needs an "Engineers" column (or "Engineer 1", '
@@ -67,6 +67,16 @@ def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]
         f.severity != "error", tabs.index(f.tab) if f.tab in tabs else len(tabs),
         f.row is None, f.row or 0))
     return (None if findings.has_errors else roster), ordered
+
+
+def read_readable(tab: RawTab, required: tuple[str, ...], findings: Findings) -> Table | None:
+    """The tab's table, after what the source could not read (a file that is not UTF-8,
+    a row with more cells than the header) is reported; None when the tab is unreadable."""
+    for problem in tab.problems:
+        findings.error(problem.code, tab.name, problem.row, None, problem.message)
+    if any(problem.blocking for problem in tab.problems):
+        return None
+    return read_table(tab, required, findings)
 
 
 # -- people ------------------------------------------------------------------------------

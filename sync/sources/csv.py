@@ -7,7 +7,8 @@ from pathlib import Path
 
 from sync.clients.files import write_atomically
 from sync.errors import SourceError
-from sync.sources import Cell, RawRoster, RawTab
+from sync.sources import RawRoster, RawTab
+from sync.sources.csv_text import parse_tab
 
 STATUS_FILE = "sync-status.csv"
 
@@ -26,13 +27,12 @@ class CsvSource:
 
 def read_tab(name: str, path: Path) -> RawTab:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"The {name} file {path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise SourceError(f"The {name} file {path} cannot be read: {error}") from None
-    rows: list[list[Cell]] = [list(row) for row in csv.reader(text.splitlines(keepends=True))]
-    return RawTab(name, rows)
+    return parse_tab(name, path.name, data)
 
 
 def to_csv(rows: list[list[str]]) -> str:
