@@ -27,6 +27,7 @@ from sync.targets.registry import NAMES
 log = logging.getLogger(__name__)
 
 Status = Literal["ok", "failed", "skipped"]
+REFUSED = "refused (mass delete): nothing was written"
 
 
 @dataclass
@@ -85,7 +86,7 @@ class Engine:
             result.findings.extend(refusals)
             result.exit_code = Outcome.INVALID_ROSTER
             for name, plan in plans.items():
-                result.targets[name] = TargetResult("skipped", "refused: nothing was written",
+                result.targets[name] = TargetResult("skipped", REFUSED,
                                                     plan.changes, list(plan.notes))
             return result
         if apply:
