@@ -38,6 +38,8 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "gap": ("warning", "days between consecutive rotations with nobody on rotation"),
     "timezone-coverage": ("warning", "all engineers' UTC offsets within 3 hours"),
     "no-current-rotation": ("warning", "no rotation contains today"),
+    "slack-unmatched": ("warning", "an engineer on rotation now whom Slack cannot match (no "
+                                   "account, deactivated, bot, guest, a shared email)"),
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, Literal, Protocol
 
+from sync.core.findings import Finding
 from sync.core.messages import Addressbook, Message
 
 Action = Literal["create", "update", "delete"]
@@ -41,7 +42,9 @@ class TargetPlan:
     `actual` is what `read()` saw: the owned records, as a Snapshot that also carries what
     the write needs (raw events, a group id, a blob sha). `messages` are what the sync
     entails besides the writes (an announcement, direct messages): the messenger sends them,
-    and `addresses` says how to mention and reach people where they go.
+    and `addresses` says how to mention and reach people where they go. `findings` are what
+    reading the target taught about the roster (an engineer Slack cannot match): they join
+    the run's findings.
     """
 
     target: str
@@ -52,6 +55,7 @@ class TargetPlan:
     messages: tuple[Message, ...] = ()
     addresses: Addressbook | None = None
     today: date | None = None
+    findings: tuple[Finding, ...] = ()
 
     def deletes(self) -> list[Change]:
         return [change for change in self.changes if change.action == "delete"]

@@ -9,7 +9,7 @@ go to the messenger once its writes are done (a dry run only previews them).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -81,6 +81,7 @@ class Engine:
         if result.roster is None:
             return result
         plans = self.plan_all(result.roster, result.targets)
+        result.findings.extend(target_findings(plans.values()))
         refusals = [] if force_delete else self.guard(plans)
         if refusals:
             result.findings.extend(refusals)
@@ -145,6 +146,14 @@ class Engine:
                 results[name].changes = plan.changes
                 continue
             results[name].notes.extend(notes)
+
+
+def target_findings(plans: Iterable[TargetPlan]) -> list[Finding]:
+    """What reading the targets found (an engineer Slack cannot match), each once."""
+    found: list[Finding] = []
+    for plan in plans:
+        found += [finding for finding in plan.findings if finding not in found]
+    return found
 
 
 def skipped_targets() -> dict[str, TargetResult]:

@@ -57,9 +57,11 @@ class Directory:
         self.ids: dict[Member, str] = {}  # the Slack id behind every member the plan names
 
     def account(self, person: Person) -> Account | None:
-        """The People `Slack ID` when given, otherwise whoever has the person's email."""
+        """The People `Slack ID` when given, otherwise whoever has the person's email (unless
+        another People row has that email too: then nobody can tell whose account it is)."""
         if person.key not in self.by_person:
-            found = self.user(person.slack_id) if person.slack_id else self.lookup(person.email)
+            found = self.user(person.slack_id) if person.slack_id else \
+                None if self.sharing_email(person) else self.lookup(person.email)
             self.by_person[person.key] = found
             if found is not None:
                 self.by_id[found.id] = found
@@ -68,10 +70,21 @@ class Directory:
 
     def problem(self, person: Person) -> str | None:
         account = self.account(person)
+        other = None if person.slack_id else self.sharing_email(person)
+        if other is not None:
+            return (f"their email {person.email} is also on People row {other.row} "
+                    f"({other.name}), so their Slack account cannot be told apart")
         if account is None:
-            how = f"Slack ID {person.slack_id}" if person.slack_id else "email"
+            how = f"Slack ID {person.slack_id}" if person.slack_id else \
+                f"email {person.email}"
             return f"no Slack account was found by {how}"
         return account.problem
+
+    def sharing_email(self, person: Person) -> Person | None:
+        """Another People row with the same email, if any."""
+        email = person.email.lower()
+        return next((p for p in self.people if p.key != person.key
+                     and p.email.lower() == email), None)
 
     def mention(self, person: Person) -> str:
         account = self.account(person)
