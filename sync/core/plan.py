@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 from sync.core.findings import Finding
 from sync.core.messages import Addressbook, Message
+from sync.core.refusals import refusal
 from sync.core.wording import what_changed
 
 Action = Literal["create", "update", "delete"]
@@ -91,6 +92,4 @@ def mass_delete(plan: TargetPlan) -> str | None:
     wipes_most = deleting >= 3 and deleting * 2 > owned
     if not (wipes_all or wipes_most):
         return None
-    return (f"this roster would delete {deleting} of the {owned} {plan.target} entries "
-            "rotation-sync owns; if that is intended, run again with --force-delete "
-            "(a renamed tab or a filtered sheet must not wipe the calendar).")
+    return refusal(plan)
