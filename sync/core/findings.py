@@ -28,6 +28,12 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "csv-separator": ("error", "a CSV file separated by ; or tabs instead of commas"),
     "csv-format": ("error", "a CSV file that cannot be read as CSV at all"),
     "extra-cells": ("error", "a CSV row with more cells than the header (an unquoted comma)"),
+    "date-out-of-range": ("error", "a date before 1970 or after 2099, which calendars "
+                                   "cannot hold"),
+    "duplicate-email": ("error", "the same Email on two People rows"),
+    "control-character": ("error", "an invisible control character (NUL, VT, FF, ESC…) in a "
+                                   "cell"),
+    "cell-too-long": ("error", "a cell too long for any target (or for a CSV file)"),
     "empty-roster": ("error", "the Rotations tab has no rotation at all"),
     "mass-delete": ("error", "the sync would delete most of what rotation-sync owns "
                              "(override: --force-delete)"),

@@ -16,6 +16,7 @@ from sync.sources import Cell, RawTab, TabProblem
 
 RECORD = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs"}
+UNLIMITED = 2**31 - 1
 
 
 def parse_tab(name: str, file_name: str, data: bytes) -> RawTab:
@@ -24,6 +25,7 @@ def parse_tab(name: str, file_name: str, data: bytes) -> RawTab:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return RawTab(name, [], (not_utf8(file_name, data, error.start),))
+    csv.field_size_limit(UNLIMITED)  # an oversized cell is a finding naming it, not a crash
     try:
         rows: list[list[Cell]] = [list(row) for row in csv.reader(records(content))]
     except csv.Error as error:
