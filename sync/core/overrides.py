@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sync.core.cells import Table, cells_are_clean, read_table, text
+from sync.core.cells import Table, cells_are_clean, text
 from sync.core.clock import Clock
 from sync.core.findings import Findings
+from sync.core.handles import GITHUB_LOGIN
 from sync.core.roster import Override, Person, Roster, Rotation
 from sync.sources import Cell, RawTab
 
@@ -24,7 +25,9 @@ def parse_overrides(tab: RawTab | None, people: dict[str, Person],
     """The tab's valid rows, sorted by start; every problem becomes a finding."""
     if tab is None:
         return ()
-    table = read_table(tab, OVERRIDE_HEADERS, findings)
+    from sync.core.validate import read_readable  # validate imports this module
+
+    table = read_readable(tab, OVERRIDE_HEADERS, findings)
     if table is None:
         return ()
     cross_tab = not findings.has_errors
@@ -66,8 +69,6 @@ def person_in(table: Table, row_number: int, row: list[Cell], column: str,
               people: dict[str, Person], findings: Findings) -> tuple[bool, Person | None]:
     """(False, None) after reporting a problem; (True, None) for an empty or TBD Cover
     (nobody covers); otherwise (True, the person the cell names)."""
-    from sync.core.validate import GITHUB_LOGIN
-
     tab, title, value = table.tab.name, table.title(column), text(table.cell(row, column))
     handle = value.removeprefix("@")
     if column == "cover" and handle.upper() in ("", "TBD"):
