@@ -74,7 +74,8 @@ class Invocation:
 
     def validate(self, config: Config) -> RunResult:
         """Only the roster: no target is built, so no secret is needed."""
-        return Engine(make_source(config), {}, self.clock(config)).validate()
+        return Engine(make_source(config), {}, self.clock(config),
+                      configured=config.configured()).validate()
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)

@@ -65,6 +65,10 @@ class Settings(Section):
     def target_sections(self) -> dict[str, Section | None]:
         return {name: self.section(name) for name in NAMES}
 
+    def configured(self) -> tuple[str, ...]:
+        """The targets that have a section in this config."""
+        return tuple(name for name, section in self.target_sections().items() if section)
+
 
 if TYPE_CHECKING:
     Config = Settings

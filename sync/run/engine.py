@@ -9,7 +9,7 @@ go to the messenger once its writes are done (a dry run only previews them).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,7 +22,7 @@ from sync.errors import Outcome, RotationSyncError
 from sync.run.messenger import Messenger
 from sync.sources import RosterSource
 from sync.targets.base import Target
-from sync.targets.registry import NAMES
+from sync.targets.registry import listed
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +62,18 @@ class RunResult:
 
 class Engine:
     def __init__(self, source: RosterSource, targets: Mapping[str, Target], clock: Clock,
-                 messenger: Messenger | None = None) -> None:
+                 messenger: Messenger | None = None, configured: Sequence[str] = ()) -> None:
         self.source = source
         self.targets = dict(targets)
         self.clock = clock
         self.messenger = messenger
+        self.configured = tuple(configured) + tuple(self.targets)
 
     def validate(self) -> RunResult:
         roster, findings = validate(self.source.read(), self.clock)
         outcome = Outcome.INVALID_ROSTER if roster is None else Outcome.OK
-        return RunResult("validate", findings, skipped_targets(), outcome, roster)
+        return RunResult("validate", findings, skipped_targets(self.configured), outcome,
+                         roster)
 
     def run(self, apply: bool, force_delete: bool = False) -> RunResult:
         """`apply=False` is `plan`: it reads every target and writes nothing."""
@@ -146,9 +148,9 @@ class Engine:
             results[name].notes.extend(notes)
 
 
-def skipped_targets() -> dict[str, TargetResult]:
-    """Every target appears in the output; one not run (yet) is `skipped`."""
-    return {name: TargetResult("skipped") for name in NAMES}
+def skipped_targets(configured: Sequence[str] = ()) -> dict[str, TargetResult]:
+    """Every listed target appears in the output; one not run (yet) is `skipped`."""
+    return {name: TargetResult("skipped") for name in listed(configured)}
 
 
 def failure(name: str, stage: str, error: Exception) -> TargetResult:

@@ -9,6 +9,7 @@ from sync.clients.secrets import secret
 from sync.clients.slack import SlackApi
 from sync.config.model import Config
 from sync.config.sections import CsvSource
+from sync.errors import ConfigError
 from sync.run.messenger import (
     MESSAGES_FILE,
     FileTransport,
@@ -58,7 +59,9 @@ class Wiring:
     @cached_property
     def slack(self) -> SlackApi:
         section = self.config.section("slack")
-        assert isinstance(section, SlackSlack)
+        if not isinstance(section, SlackSlack):
+            raise ConfigError("A Slack backend needs the workspace's API: set [slack] kind = "
+                              "\"slack\" (with usergroup), or use kind = \"file\" here too.")
         token = secret("SLACK_BOT_TOKEN", "[slack] kind = \"slack\" needs the Slack app's bot "
                        "token (xoxb-…); see the README for the scopes it needs.")
         return SlackApi.connect(token, section.api_url, section.usergroup)

@@ -31,7 +31,8 @@ def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
     wiring = Wiring(config)
     messenger = Messenger(transport or wiring.transport(),
                           memory if memory is not None else StateStore(config.state_dir))
-    return Engine(make_source(config), wiring.targets(only), clock, messenger)
+    return Engine(make_source(config), wiring.targets(only), clock, messenger,
+                  config.configured())
 
 
 def run_sync(config: Config, clock: Clock, only: set[str] | None = None,

@@ -8,7 +8,7 @@ entry here; docs/ARCHITECTURE.md walks through it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, Union
 
@@ -50,6 +50,7 @@ class TargetEntry:
     name: str  # the config section, the `--only` word, the `--json` key
     label: str  # how people are told about it ("the Slack group")
     backends: tuple[Backend, ...]
+    always_listed: bool = True  # False: in `--json` `targets` only when configured
 
     @property
     def section(self) -> Any:
@@ -75,4 +76,11 @@ TARGETS: tuple[TargetEntry, ...] = (
 )
 NAMES = tuple(entry.name for entry in TARGETS)
 LABELS = {entry.name: entry.label for entry in TARGETS}
+
+
+def listed(configured: Iterable[str] = ()) -> tuple[str, ...]:
+    """The `--json` `targets` keys: the original three always (scripts rely on them), a
+    later target only when its section is configured."""
+    chosen = set(configured)
+    return tuple(e.name for e in TARGETS if e.always_listed or e.name in chosen)
 
