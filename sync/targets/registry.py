@@ -20,6 +20,7 @@ from sync.targets.base import Target
 from sync.targets.calendar import settings as calendar_settings
 from sync.targets.handbook import settings as handbook_settings
 from sync.targets.slack import settings as slack_settings
+from sync.targets.topic import settings as topic_settings
 
 
 class Wiring(Protocol):
@@ -73,6 +74,10 @@ TARGETS: tuple[TargetEntry, ...] = (
     TargetEntry("handbook", "the handbook page", (
         Backend(handbook_settings.FileHandbook, handbook_settings.build_file),
         Backend(handbook_settings.GithubHandbook, handbook_settings.build_github))),
+    TargetEntry("topic", "the channel topic", (
+        Backend(topic_settings.FileTopicSection, topic_settings.build_file),
+        Backend(topic_settings.SlackTopicSection, topic_settings.build_slack)),
+        always_listed=False),
 )
 NAMES = tuple(entry.name for entry in TARGETS)
 LABELS = {entry.name: entry.label for entry in TARGETS}
