@@ -19,11 +19,14 @@ from rich.markup import escape
 from sync.cli import output
 from sync.cli.logs import LogFormat, setup_logging
 from sync.cli.report_html import render_html
+from sync.cli.who import print_who
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
 from sync.config.model import Config, config_path, load_config
 from sync.core.clock import Clock
 from sync.core.report import build_report
+from sync.core.who import MAX_WEEKS
+from sync.core.who import who as who_is_on
 from sync.errors import RotationSyncError
 from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
@@ -257,6 +260,25 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
         write_atomically(html, render_html(coverage, result.roster))
         invocation.console.print(f"Wrote {html}")
     invocation.emit({"exit_code": 0, **coverage.as_json(),
+                     "findings": [f.as_json() for f in result.findings]}, 0)
+
+
+@app.command()
+@guarded
+def who(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOption = False,
+        weeks: Annotated[int, typer.Option("--weeks", min=1, max=MAX_WEEKS,
+                                           help="How many weeks of handoffs to show.")] = 4,
+        ) -> None:
+    """Who is on rotation now, until when, and the next handoffs (the roster as lived)."""
+    invocation = Invocation(config, today, None, as_json)
+    settings = invocation.load()
+    result = invocation.validate(settings)
+    if result.roster is None:
+        invocation.finish(result)
+    assert result.roster is not None
+    answer = who_is_on(result.roster, invocation.clock(settings).now, weeks)
+    print_who(invocation.console, answer)
+    invocation.emit({"exit_code": 0, **answer.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)
 
 
