@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from sync.clients.slack import SlackApi, post_message, slack_escape
 from sync.core.messages import Addressbook, Markup, Message, Post, ShiftChanges
 from sync.core.notices import notices, snapshot
+from sync.core.reminders import Reminder, Reminders
 from sync.errors import TargetError
 
 MESSAGES_FILE = "messages.jsonl"
@@ -94,6 +95,8 @@ class Messenger:
             assert book is not None, "a target with messages says how to address them"
             if isinstance(message, Post):
                 notes += self.post(message, book, now, dry_run)
+            elif isinstance(message, Reminders):
+                notes += self.remind(message, book, dry_run)
             else:
                 notes += self.tell_shift_changes(message, book, dry_run)
         return notes
@@ -159,3 +162,41 @@ class Messenger:
         self.memory.remember(message.snapshot_key, snapshot(message.roster))
         self.memory.remember(message.sent_key, [])
         return [f"messaged {n.person.name} (@{n.person.github}): {n.text}" for n in pending]
+
+    # -- reminders before a shift ----------------------------------------------------------
+    def remind(self, message: Reminders, book: Addressbook, dry_run: bool) -> list[str]:
+        """Each reminder at most once per person, Start and lead: remembered as soon as it
+        is sent (or may have been: Slack did not confirm), so a failed run never repeats one.
+        Memory of rotations that have begun is dropped."""
+        sent = {key for key in self.memory.recall(message.sent_key) or []
+                if key.split(" ")[1] >= message.today.isoformat()}
+        pending = [r for r in message.due if not set(r.covers) <= sent]
+        if dry_run:
+            return [f"would remind {who(r)}: {r.text}" for r in pending]
+        notes = []
+        for reminder in pending:
+            notes.append(self.send_reminder(reminder, book, message.sent_key, sent))
+        return notes
+
+    def send_reminder(self, reminder: Reminder, book: Addressbook, sent_key: str,
+                      sent: set[str]) -> str:
+        address = book.address(reminder.person)
+        if address is None:
+            return f"could not remind {who(reminder)}: they cannot be messaged in Slack"
+        try:
+            self.transport.post(address, reminder.text)
+        except Exception as error:
+            if not getattr(error, "unconfirmed", False):
+                raise
+            self.memory.remember(sent_key, sorted(sent | set(reminder.covers)))
+            raise TargetError(
+                f"[slack] Slack did not confirm the reminder to {who(reminder)} "
+                f"({getattr(error, 'code', 'unconfirmed')}); it may have been sent. So that it "
+                "is never sent twice it will not be sent again.") from error
+        sent |= set(reminder.covers)
+        self.memory.remember(sent_key, sorted(sent))
+        return f"reminded {who(reminder)} ({reminder.lead.key} before): {reminder.text}"
+
+
+def who(reminder: Reminder) -> str:
+    return f"{reminder.person.name} (@{reminder.person.github})"
