@@ -48,10 +48,14 @@ class Lead:
         return f"{self.amount}{self.unit}"
 
     def moment(self, roster: Roster, rotation: Rotation) -> datetime:
-        """When the reminder becomes due (a real local time, also across DST changes)."""
+        return self.before(roster, rotation.start)
+
+    def before(self, roster: Roster, start: date) -> datetime:
+        """When a reminder of a shift beginning on `start` becomes due (a real local time,
+        also across DST changes)."""
         if self.unit == "d":
-            return roster.handoff_on(rotation.start - self.span)
-        return (roster.begins(rotation) - self.span).astimezone(roster.tz)
+            return roster.handoff_on(start - self.span)
+        return (roster.handoff_on(start) - self.span).astimezone(roster.tz)
 
 
 @dataclass(frozen=True)
