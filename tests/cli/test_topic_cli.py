@@ -54,9 +54,10 @@ def test_unknown_placeholder_is_exit_2_naming_the_key(workspace: Workspace) -> N
 def test_slack_topic_without_a_slack_workspace_is_exit_2(workspace: Workspace) -> None:
     workspace.config.write_text(workspace.config.read_text() + TOPIC_FILE.replace(
         'kind = "file"\npath = "out/topic.json"', 'kind = "slack"'))
-    result = workspace.run("plan", "--today", "2022-09-10")
-    assert result.exit_code == 2
-    assert '[slack] kind = "slack"' in result.output
+    for command in ("plan", "validate"):
+        result = workspace.run(command, "--today", "2022-09-10")
+        assert result.exit_code == 2
+        assert '[slack] kind = "slack"' in result.output
 
 
 handles = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,38}", fullmatch=True), max_size=40)
