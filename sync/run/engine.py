@@ -21,7 +21,7 @@ from sync.core.roster import Roster
 from sync.core.validate import validate
 from sync.errors import Outcome, RotationSyncError
 from sync.run.messenger import Messenger
-from sync.sources import RosterSource
+from sync.sources import RawRoster, RosterSource
 from sync.targets.base import Target
 from sync.targets.registry import listed
 
@@ -69,9 +69,11 @@ class Engine:
         self.clock = clock
         self.messenger = messenger
         self.configured = tuple(configured) + tuple(self.targets)
+        self.raw: RawRoster | None = None  # what this run read: polling compares with it
 
     def validate(self) -> RunResult:
-        roster, findings = validate(self.source.read(), self.clock)
+        self.raw = self.source.read()
+        roster, findings = validate(self.raw, self.clock)
         outcome = Outcome.INVALID_ROSTER if roster is None else Outcome.OK
         return RunResult("validate", findings, skipped_targets(self.configured), outcome,
                          roster)

@@ -15,10 +15,12 @@ from sync.clients.secrets import redact
 from sync.config.model import Config
 from sync.core.clock import Clock
 from sync.errors import Outcome, RotationSyncError
+from sync.run.cell_notes import after_run as sheet_feedback
 from sync.run.engine import Engine, RunResult
 from sync.run.factory import Wiring, make_source
 from sync.run.messenger import Memory, Messenger, Transport
 from sync.run.notify import notify_after_run
+from sync.run.poll import remember_synced
 from sync.run.preflight import check_secrets
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
@@ -33,7 +35,7 @@ def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
     wiring = Wiring(config)
     messenger = Messenger(transport or wiring.transport(),
                           memory if memory is not None else StateStore(config.state_dir))
-    return Engine(make_source(config), wiring.targets(only), clock, messenger,
+    return Engine(make_source(config, wiring), wiring.targets(only), clock, messenger,
                   config.configured())
 
 
@@ -55,8 +57,10 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
             log_error(started, error, trigger)
             raise
         assert engine.messenger is not None
+        remember_synced(store, engine.raw)
         notice = notify_after_run(config, result, store, engine.messenger.transport)
         write_status_tab(config, engine, result, clock)
+        sheet_feedback(config, engine, result, store)
         store.record(started, "sync", result.exit_code, outcome_of(result),
                      {name: len(t.changes) for name, t in result.targets.items()
                       if t.status == "ok"},

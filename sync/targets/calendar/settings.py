@@ -54,4 +54,5 @@ def build_google(wiring: Wiring, section: GoogleCalendar) -> Target:
     """Credentials are checked here, before any write."""
     from sync.targets.calendar.google import GoogleCalendar as Google
 
-    return Google(event_settings(wiring, section), section)
+    return Google(event_settings(wiring, section), section,
+                  creds=wiring.google_credentials())
