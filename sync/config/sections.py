@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
+from sync.core.limits import MAX_KEEP_RUNS
+
 
 def _relative_to_config(path: Path, info: ValidationInfo) -> Path:
     base = (info.context or {}).get("base_dir")
@@ -85,7 +87,8 @@ class Schedule(Section):
 
 
 class History(Section):
-    keep_runs: int = Field(500, ge=1, description="How many sync runs the run history keeps; "
+    keep_runs: int = Field(500, ge=1, le=MAX_KEEP_RUNS,
+                           description="How many sync runs the run history keeps; "
                            "older ones are pruned.")
 
 

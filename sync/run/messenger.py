@@ -13,19 +13,28 @@ JSON-lines file beside the Slack group file, so local runs and tests can read it
 from __future__ import annotations
 
 import json
+import logging
+import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from sync.clients.slack import SlackApi, post_message, slack_escape
+from sync.clients.slack import SlackApi, SlackFailure, post_message, slack_escape
 from sync.core.messages import Addressbook, Markup, Message, Post, ShiftChanges
-from sync.core.notices import notices, snapshot
+from sync.core.notices import Notice, notices, snapshot
 from sync.core.reminders import Reminder, Reminders
 from sync.errors import TargetError
+from sync.run.state_checks import open_no_follow
 
 MESSAGES_FILE = "messages.jsonl"
+# Slack's answers for a person who cannot get a DM: theirs to fix, not the target's failure.
+UNREACHABLE = frozenset({"channel_not_found", "user_not_found", "user_disabled",
+                         "account_inactive", "cannot_dm_bot", "user_not_visible",
+                         "not_allowed", "messages_tab_disabled", "is_archived",
+                         "restricted_action", "not_in_channel"})
 FIRST_RUN_WINDOW = timedelta(days=1)
+log = logging.getLogger("sync.run")
 
 
 class Memory(Protocol):
@@ -65,7 +74,8 @@ class FileTransport:
     def post(self, channel: str, text: str) -> None:
         line = {"channel": channel, "text": str(text), "time": datetime.now(UTC).isoformat()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as stream:
+        handle = open_no_follow(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        with os.fdopen(handle, "a", encoding="utf-8") as stream:
             stream.write(json.dumps(line) + "\n")
 
 
@@ -152,51 +162,68 @@ class Messenger:
             return [f"would message {n.person.name} (@{n.person.github}): {n.text}"
                     for n in pending]
         sent = set(self.memory.recall(message.sent_key) or [])
+        warnings: dict[str, str] = {}
         for notice in pending:
             if notice.fingerprint not in sent:
                 address = book.address(notice.person)
-                if address is not None:
-                    self.transport.post(address, notice.text)
+                warnings[notice.fingerprint] = (
+                    self.direct(address, notice.text) if address is not None
+                    else "no Slack account was found for them") or ""
                 sent.add(notice.fingerprint)
                 self.memory.remember(message.sent_key, sorted(sent))
         self.memory.remember(message.snapshot_key, snapshot(message.roster))
         self.memory.remember(message.sent_key, [])
-        return [f"messaged {n.person.name} (@{n.person.github}): {n.text}" for n in pending]
+        return [dm_note(n, warnings.get(n.fingerprint)) for n in pending]
+
+    def direct(self, address: str, text: str) -> str | None:
+        """One direct message; what went wrong when it cannot be delivered to that person
+        (it is not sent again, and never fails the target), None when it was sent."""
+        try:
+            self.transport.post(address, text)
+        except SlackFailure as failure:
+            if failure.unconfirmed:
+                return ("Slack did not confirm the direct message; so that it is never sent "
+                        "twice it will not be sent again")
+            if failure.code in UNREACHABLE:
+                return f"Slack cannot deliver a direct message to them ({failure.code})"
+            raise
+        return None
 
     # -- reminders before a shift ----------------------------------------------------------
     def remind(self, message: Reminders, book: Addressbook, dry_run: bool) -> list[str]:
         """Each reminder at most once per person, Start and lead: remembered as soon as it
-        is sent (or may have been: Slack did not confirm), so a failed run never repeats one.
-        Memory of rotations that have begun is dropped."""
+        is sent, or may have been (Slack did not confirm), or cannot be (a warning), so no
+        run repeats one. Memory of rotations that have begun is dropped."""
         sent = {key for key in self.memory.recall(message.sent_key) or []
                 if key.split(" ")[1] >= message.today.isoformat()}
         pending = [r for r in message.due if not set(r.covers) <= sent]
         if dry_run:
-            return [f"would remind {who(r)}: {r.text}" for r in pending]
+            return [f"would remind {whom(r)}: {r.text}" for r in pending]
         notes = []
         for reminder in pending:
-            notes.append(self.send_reminder(reminder, book, message.sent_key, sent))
+            notes.append(self.send_reminder(reminder, book))
+            sent |= set(reminder.covers)
+            self.memory.remember(message.sent_key, sorted(sent))
         return notes
 
-    def send_reminder(self, reminder: Reminder, book: Addressbook, sent_key: str,
-                      sent: set[str]) -> str:
+    def send_reminder(self, reminder: Reminder, book: Addressbook) -> str:
         address = book.address(reminder.person)
-        if address is None:
-            return f"could not remind {who(reminder)}: they cannot be messaged in Slack"
-        try:
-            self.transport.post(address, reminder.text)
-        except Exception as error:
-            if not getattr(error, "unconfirmed", False):
-                raise
-            self.memory.remember(sent_key, sorted(sent | set(reminder.covers)))
-            raise TargetError(
-                f"[slack] Slack did not confirm the reminder to {who(reminder)} "
-                f"({getattr(error, 'code', 'unconfirmed')}); it may have been sent. So that it "
-                "is never sent twice it will not be sent again.") from error
-        sent |= set(reminder.covers)
-        self.memory.remember(sent_key, sorted(sent))
-        return f"reminded {who(reminder)} ({reminder.lead.key} before): {reminder.text}"
+        problem = "they cannot be messaged in Slack" if address is None else \
+            self.direct(address, reminder.text)
+        if problem:
+            log.warning("could not remind %s: %s", whom(reminder), problem)
+            return f"warning: could not remind {whom(reminder)}: {problem}; tell them: " \
+                f"{reminder.text}"
+        return f"reminded {whom(reminder)} ({reminder.lead.key} before): {reminder.text}"
 
 
-def who(reminder: Reminder) -> str:
+def whom(reminder: Reminder) -> str:
     return f"{reminder.person.name} (@{reminder.person.github})"
+
+
+def dm_note(notice: Notice, problem: str | None) -> str:
+    who = f"{notice.person.name} (@{notice.person.github})"
+    if problem:
+        log.warning("could not message %s: %s", who, problem)
+        return f"warning: could not message {who}: {problem}; tell them: {notice.text}"
+    return f"messaged {who}: {notice.text}"

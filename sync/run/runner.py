@@ -46,6 +46,7 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
     `trigger` says in the log line what started the run (the command line, cron, a handoff);
     `messenger` replaces where this run's messages and notices go."""
     store = StateStore(config.state_dir)
+    store.check()  # before any write: a store that cannot be used is exit 2, nothing written
     with store.lock():
         started = datetime.now(UTC)
         try:

@@ -3,7 +3,6 @@ rotation's end. Backends only read and set it (a JSON file, Slack's conversation
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,20 +33,6 @@ class Topic:
 class TopicSettings:
     channel: str
     template: str = TEMPLATE
-
-
-def check_template(template: str, allowed: Sequence[str] = PLACEHOLDERS) -> str:
-    """Refused at config load, so a typo never reaches the channel: ValueError naming it."""
-    try:
-        fields = [field for _, field, _, _ in string.Formatter().parse(template)
-                  if field is not None]
-    except ValueError as error:
-        raise ValueError(f"{error}; write a literal brace as {{{{ or }}}}") from None
-    unknown = [field for field in fields if field not in allowed]
-    if unknown:
-        raise ValueError(f"unknown placeholder {{{unknown[0]}}}; use "
-                         + " and ".join(f"{{{name}}}" for name in allowed))
-    return template
 
 
 def topic_text(template: str, handles: Sequence[str], end: str,

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, field_validator
 
 from sync.config.sections import LocalPath, Section
+from sync.core.templates import check_template
 from sync.targets.base import Target
-from sync.targets.topic.model import TEMPLATE, TopicSettings, check_template
+from sync.targets.topic.model import PLACEHOLDERS, TEMPLATE, TopicSettings
 
 if TYPE_CHECKING:
     from sync.targets.registry import Wiring
@@ -23,7 +24,7 @@ class TopicCommon(Section):
     @field_validator("template")
     @classmethod
     def _known_placeholders(cls, value: str) -> str:
-        return check_template(value)
+        return check_template(value, PLACEHOLDERS)
 
     def settings(self) -> TopicSettings:
         return TopicSettings(self.channel, self.template)
