@@ -29,6 +29,7 @@ from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
 from sync.run.runner import make_engine, run_sync
 from sync.run.state import StateStore
+from sync.run.time_off import time_off_check
 from sync.targets.registry import NAMES
 
 P = ParamSpec("P")
@@ -74,7 +75,8 @@ class Invocation:
 
     def validate(self, config: Config) -> RunResult:
         """Only the roster: no target is built, so no secret is needed."""
-        return Engine(make_source(config), {}, self.clock(config)).validate()
+        return Engine(make_source(config), {}, self.clock(config),
+                      time_off=time_off_check(config)).validate()
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)

@@ -22,6 +22,7 @@ from sync.config.sections import (
     Schedule,
     Section,
     Source,
+    TimeOff,
 )
 from sync.errors import ConfigError
 from sync.targets.registry import NAMES, TARGETS
@@ -42,6 +43,7 @@ class Settings(Section):
     notify: Notify = Notify()
     schedule: Schedule = Schedule()
     history: History = History()
+    time_off: TimeOff | None = None
 
     @field_validator("timezone")
     @classmethod

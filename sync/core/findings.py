@@ -34,6 +34,12 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "gap": ("warning", "days between consecutive rotations with nobody on rotation"),
     "timezone-coverage": ("warning", "all engineers' UTC offsets within 3 hours"),
     "no-current-rotation": ("warning", "no rotation contains today"),
+    # time off (issue 15)
+    "bad-country": ("error", "a People Country that is not a two-letter ISO code"),
+    "time-off-conflict": ("warning", "time off during someone's rotation that no Overrides "
+                                     "row covers"),
+    "time-off-unreadable": ("warning", "a time-off source (a person's calendar, the HR feed, "
+                                       "a country's holidays) could not be read"),
 }
 
 

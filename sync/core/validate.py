@@ -24,10 +24,12 @@ from sync.core.clock import Clock
 from sync.core.findings import Finding, Findings
 from sync.core.roster import Person, Roster, Rotation
 from sync.core.rules import check_rotations, check_sequence
+from sync.core.time_off_tab import parse_time_off
 from sync.sources import Cell, RawRoster
 
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 EMAIL = re.compile(r"^[^@\s,;<>|]+@[^@\s,;<>|]+\.[^@\s,;<>|]+$")
+COUNTRY = re.compile(r"^[A-Za-z]{2}$")  # ISO 3166-1 alpha-2, for [time_off] holidays
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of a spreadsheet date serial number
@@ -51,8 +53,9 @@ def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]
         return None, findings.items
     people = parse_people(people_table, findings)
     rotations = parse_rotations(rotations_table, people, findings)
+    time_off = parse_time_off(raw.time_off, people, findings)
     roster = Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)), people=people,
-                    timezone=clock.tz.key, handoff_time=clock.handoff)
+                    timezone=clock.tz.key, handoff_time=clock.handoff, time_off=time_off)
     check_sequence(rotations, raw.rotations.name, findings)
     check_rotations(roster, clock, raw.rotations.name, rotations_table, findings)
     ordered = sorted(findings.items, key=lambda f: (f.severity != "error",
@@ -81,8 +84,9 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
                  findings: Findings) -> Person | None:
     tab = table.tab.name
     values = {name: text(table.cell(row, name))
-              for name in (*PEOPLE_HEADERS, "slack id")}
-    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, "slack id"), findings):
+              for name in (*PEOPLE_HEADERS, "slack id", "country")}
+    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, "slack id", "country"),
+                           findings):
         return None
     ok = True
     handle = values["github"].removeprefix("@")
@@ -110,10 +114,17 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
         ok = False
         findings.error("bad-slack-id", tab, row_number, table.title("slack id"),
                        f'"{slack_id}" is not a Slack member ID (it looks like U012AB3CD).')
+    country = values["country"].upper() or None
+    if country is not None and not COUNTRY.match(country):
+        ok = False
+        findings.error("bad-country", tab, row_number, table.title("country"),
+                       f'"{values["country"]}" is not a two-letter country code (ISO 3166, '
+                       "e.g. DE, NG, US).")
     if not ok:
         return None
     return Person(github=handle, name=values["name"], email=values["email"],
-                  timezone=values["timezone"], slack_id=slack_id, row=row_number)
+                  timezone=values["timezone"], slack_id=slack_id, country=country,
+                  row=row_number)
 
 
 def known_timezone(name: str) -> bool:

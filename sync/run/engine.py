@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sync.core.clock import Clock
-from sync.core.findings import Finding
+from sync.core.findings import Finding, Findings
 from sync.core.plan import Change, TargetPlan, mass_delete
 from sync.core.roster import Roster
+from sync.core.time_off import Conflict
 from sync.core.validate import validate
 from sync.errors import Outcome, RotationSyncError
 from sync.run.messenger import Messenger
+from sync.run.time_off import TimeOffCheck
 from sync.sources import RosterSource
 from sync.targets.base import Target
 from sync.targets.registry import NAMES
@@ -49,6 +51,7 @@ class RunResult:
     targets: dict[str, TargetResult]
     exit_code: Outcome = Outcome.OK
     roster: Roster | None = None
+    conflicts: list[Conflict] = field(default_factory=list)  # also among the findings
 
     def as_json(self) -> dict[str, Any]:
         return {"exit_code": self.exit_code, "command": self.command,
@@ -62,16 +65,24 @@ class RunResult:
 
 class Engine:
     def __init__(self, source: RosterSource, targets: Mapping[str, Target], clock: Clock,
-                 messenger: Messenger | None = None) -> None:
+                 messenger: Messenger | None = None,
+                 time_off: TimeOffCheck | None = None) -> None:
         self.source = source
         self.targets = dict(targets)
         self.clock = clock
         self.messenger = messenger
+        self.time_off = time_off
 
     def validate(self) -> RunResult:
-        roster, findings = validate(self.source.read(), self.clock)
+        raw = self.source.read()
+        roster, findings = validate(raw, self.clock)
         outcome = Outcome.INVALID_ROSTER if roster is None else Outcome.OK
-        return RunResult("validate", findings, skipped_targets(), outcome, roster)
+        result = RunResult("validate", findings, skipped_targets(), outcome, roster)
+        if roster is not None and self.time_off is not None:
+            extra = Findings()  # warnings only: time off never blocks a sync
+            result.conflicts = self.time_off.check(roster, raw, self.clock, extra)
+            result.findings.extend(extra.items)
+        return result
 
     def run(self, apply: bool, force_delete: bool = False) -> RunResult:
         """`apply=False` is `plan`: it reads every target and writes nothing."""

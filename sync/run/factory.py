@@ -25,13 +25,15 @@ from sync.targets.slack.settings import FileSlack, SlackSlack
 
 def make_source(config: Config) -> RosterSource:
     source = config.source
+    time_off = config.time_off
     if isinstance(source, CsvSource):
         from sync.sources.csv import CsvSource as Csv
 
-        return Csv(source.rotations, source.people)
+        return Csv(source.rotations, source.people, time_off.file if time_off else None)
     from sync.sources.sheets import SheetsSource as Sheets
 
-    return Sheets.from_config(source)  # credentials are checked here, before any write
+    # credentials are checked here, before any write
+    return Sheets.from_config(source, time_off.tab if time_off else None)
 
 
 class Wiring:

@@ -21,6 +21,7 @@ from sync.run.messenger import Memory, Messenger, Transport
 from sync.run.notify import notify_after_run
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
+from sync.run.time_off import time_off_check
 
 log = logging.getLogger("sync.run")
 
@@ -31,7 +32,8 @@ def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
     wiring = Wiring(config)
     messenger = Messenger(transport or wiring.transport(),
                           memory if memory is not None else StateStore(config.state_dir))
-    return Engine(make_source(config), wiring.targets(only), clock, messenger)
+    return Engine(make_source(config), wiring.targets(only), clock, messenger,
+                  time_off_check(config))
 
 
 def run_sync(config: Config, clock: Clock, only: set[str] | None = None,

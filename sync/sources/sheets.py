@@ -53,7 +53,8 @@ class SheetsSource:
 
     def __init__(self, spreadsheet_id: str, rotations_tab: str = "Rotations",
                  people_tab: str = "People", status_tab: str | None = None,
-                 endpoint: str = SHEETS_ORIGIN) -> None:
+                 endpoint: str = SHEETS_ORIGIN, time_off_tab: str | None = None) -> None:
+        self.time_off_tab = time_off_tab  # [time_off] tab: read in the same batchGet
         self.spreadsheet_id = checked_spreadsheet_id(spreadsheet_id)
         self.rotations_tab = rotations_tab
         self.people_tab = people_tab
@@ -63,20 +64,28 @@ class SheetsSource:
         self.http = http_client(self.creds, checked_endpoint(endpoint))
 
     @classmethod
-    def from_config(cls, section: SheetsSection) -> SheetsSource:
+    def from_config(cls, section: SheetsSection, time_off_tab: str | None = None
+                    ) -> SheetsSource:
         return cls(section.spreadsheet_id, section.rotations_tab, section.people_tab,
-                   section.status_tab, section.sheets_endpoint)
+                   section.status_tab, section.sheets_endpoint, time_off_tab)
+
+    def tabs(self) -> list[tuple[str, str]]:
+        """(config key, title) of every tab the one batchGet reads."""
+        tabs = [("[source] rotations_tab", self.rotations_tab),
+                ("[source] people_tab", self.people_tab)]
+        return tabs + ([("[time_off] tab", self.time_off_tab)] if self.time_off_tab else [])
 
     # -- reading ---------------------------------------------------------------------
     def read(self) -> RawRoster:
-        ranges = [quote_tab(self.rotations_tab), quote_tab(self.people_tab)]
+        ranges = [quote_tab(title) for _key, title in self.tabs()]
         try:
             body = self.send(lambda: self.http.values_batch_get(
                 self.spreadsheet_id, ranges, params=dict(READ_PARAMS)), "reading the roster")
         except MissingTab as missing:
             raise self.missing_tab_error(str(missing)) from None
-        rotations, people = value_ranges(body, 2)
-        return RawRoster(raw_tab(rotations, self.rotations_tab), raw_tab(people, self.people_tab))
+        rotations, people, *time_off = value_ranges(body, len(ranges))
+        return RawRoster(raw_tab(rotations, self.rotations_tab), raw_tab(people, self.people_tab),
+                         raw_tab(time_off[0], self.time_off_tab) if self.time_off_tab else None)
 
     def missing_tab_error(self, google_message: str) -> SourceError:
         """Name the tab that is missing and the tabs that exist (one extra request)."""
@@ -89,10 +98,8 @@ class SheetsSource:
         existing = ", ".join(f"'{title}'" for title in titles) or "none"
         known = {title.lower() for title in titles}
         problems = [f"The spreadsheet has no tab named '{name}' (tabs: {existing}); "
-                    f"set [source] {key}"
-                    for key, name in (("rotations_tab", self.rotations_tab),
-                                      ("people_tab", self.people_tab))
-                    if name.lower() not in known]
+                    f"set {key}"
+                    for key, name in self.tabs() if name.lower() not in known]
         return SourceError(". ".join(problems or [google_message]) + ".")
 
     def tab_titles(self) -> list[str]:
