@@ -252,7 +252,7 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     if result.roster is None:
         invocation.finish(result)
     assert result.roster is not None
-    coverage = build_report(result.roster, invocation.clock(settings))
+    coverage = build_report(result.roster, invocation.clock(settings), tuple(result.conflicts))
     output.print_report(invocation.console, coverage)
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))

@@ -8,6 +8,7 @@ from html import escape
 
 from sync.core.report import Report
 from sync.core.roster import Roster, Rotation
+from sync.core.time_off import Conflict
 
 WIDTH, LANE, LEFT, TOP = 1100, 30, 20, 40
 CHAR_WIDTH = 6.6  # average width of a 12px label character, to keep labels on the page
@@ -20,7 +21,7 @@ table { border-collapse: collapse; } td, th { border: 1px solid #d0d7de; padding
 th { background: #f6f8fa; text-align: left; }
 svg text { font-size: 12px; }
 .rotation { fill: #54aeff; } .has-tbd { fill: #ffb77c; stroke: #bc4c00; stroke-width: 2; }
-.gap { fill: #ff818266; } .today { stroke: #cf222e; stroke-width: 2; }
+.conflict { fill: #cf222e; } .gap { fill: #ff818266; } .today { stroke: #cf222e; stroke-width: 2; }
 .legend span { display: inline-block; padding: 2px 8px; margin-right: 8px; }
 """
 
@@ -36,7 +37,7 @@ def render_html(report: Report, roster: Roster) -> str:
         legend(),
         timeline(shown, report) if shown else "<p>No rotation in the last year or later.</p>",
         f"<p>{hidden} older rotation(s) not shown.</p>" if hidden else "",
-        unfilled_table(report), people_table(report),
+        unfilled_table(report), conflicts_table(report), people_table(report),
         "</body></html>\n",
     ]
     return "\n".join(part for part in parts if part)
@@ -46,6 +47,7 @@ def legend() -> str:
     return ("<p class='legend'><span style='background:#54aeff'>rotation</span>"
             "<span style='background:#ffb77c'>has TBD slots</span>"
             "<span style='background:#ff818266'>gap: nobody on rotation</span>"
+            "<span style='background:#cf222e;color:#fff'>time-off conflict</span>"
             "<span style='color:#cf222e'>| today</span></p>")
 
 
@@ -61,6 +63,9 @@ def timeline(rotations: list[Rotation], report: Report) -> str:
     shapes = [gap_rect(x(g.first), x(g.last + timedelta(days=1)), height)
               for g in report.gaps if g.first >= first]
     shapes += [bar(r, lane, x) for lane, r in enumerate(rotations)]
+    lanes = {r.key: lane for lane, r in enumerate(rotations)}
+    shapes += [conflict_mark(c, lanes[c.rotation.key], x) for c in report.conflicts
+               if c.rotation.key in lanes]
     shapes.append(f"<line class='today' x1='{x(report.today):.1f}' y1='20' "
                   f"x2='{x(report.today):.1f}' y2='{height}'/>"
                   f"<text x='{x(report.today) + 4:.1f}' y='16'>today {report.today}</text>")
@@ -83,6 +88,22 @@ def bar(rotation: Rotation, lane: int, x: Callable[[date], float]) -> str:
     return (f"<g><rect class='{css}' x='{left:.1f}' y='{y}' width='{max(right - left, 2):.1f}' "
             f"height='{LANE - 6}' rx='3'><title>{label}</title></rect>"
             f"{placed_label(label, left, right, y)}</g>")
+
+
+def conflict_mark(conflict: Conflict, lane: int, x: Callable[[date], float]) -> str:
+    """A red strip under the rotation's bar over the days someone is away."""
+    left, right = x(conflict.first), x(conflict.last + timedelta(days=1))
+    label = escape(f"{conflict.person.name} away {conflict.days}: no Overrides row")
+    return (f"<rect class='conflict' x='{left:.1f}' y='{TOP + lane * LANE + LANE - 10}' "
+            f"width='{max(right - left, 2):.1f}' height='4'><title>{label}</title></rect>")
+
+
+def conflicts_table(report: Report) -> str:
+    rows = "".join(f"<tr><td>{escape(c.person.name)} (@{escape(c.person.github)})</td>"
+                   f"<td>{c.days}</td><td>{escape(c.rotation.label)}</td></tr>"
+                   for c in report.conflicts) or "<tr><td colspan='3'>none</td></tr>"
+    return ("<h2>Time-off conflicts (add an Overrides row)</h2><table id='conflicts'>"
+            f"<tr><th>Who</th><th>Away</th><th>Rotation</th></tr>{rows}</table>")
 
 
 def placed_label(label: str, left: float, right: float, y: int) -> str:

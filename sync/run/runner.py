@@ -22,6 +22,7 @@ from sync.run.notify import notify_after_run
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
 from sync.run.time_off import time_off_check
+from sync.run.time_off_post import post_conflicts
 
 log = logging.getLogger("sync.run")
 
@@ -55,6 +56,7 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
             raise
         assert engine.messenger is not None
         notice = notify_after_run(config, result, store, engine.messenger.transport)
+        post_time_off(config, result, engine.messenger, clock)
         write_status_tab(config, engine, result, clock)
         store.record(started, "sync", result.exit_code, outcome_of(result),
                      {name: len(t.changes) for name, t in result.targets.items()
@@ -64,6 +66,16 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
                      keep=config.history.keep_runs, notice=notice)
     log_result(started, result, notice, trigger)
     return result
+
+
+def post_time_off(config: Config, result: RunResult, messenger: Messenger,
+                  clock: Clock) -> None:
+    """A conflict that cannot be posted is logged; it never changes the run's outcome."""
+    try:
+        for note in post_conflicts(config, result.conflicts, messenger, clock.now):
+            log.info("%s", note)
+    except Exception as error:
+        log.warning("A time-off conflict could not be posted: %s", redact(str(error)))
 
 
 def write_status_tab(config: Config, engine: Engine, result: RunResult, clock: Clock) -> None:
