@@ -115,8 +115,8 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
         findings.error("bad-slack-id", tab, row_number, table.title("slack id"),
                        f'"{slack_id}" is not a Slack member ID (it looks like U012AB3CD).')
     country = values["country"].upper() or None
-    if country is not None and not COUNTRY.match(country):
-        ok = False
+    if country is not None and not COUNTRY.match(country):  # one cause, one finding:
+        country = None  # the person stays, so their rotations get no unknown-handle
         findings.error("bad-country", tab, row_number, table.title("country"),
                        f'"{values["country"]}" is not a two-letter country code (ISO 3166, '
                        "e.g. DE, NG, US).")

@@ -4,10 +4,12 @@ manager looks, one post per conflict, and never a change to a target."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from tests.conftest import Workspace
-from tests.helpers import to_csv
+from tests.helpers import people_rows, to_csv, write_roster
+from tests.wire.fakes.feed import FakeFeed, FeedEvent, ics_feed
 
 TIME_OFF = """
 [time_off]
@@ -128,3 +130,48 @@ def test_a_bad_horizon_is_a_config_error_naming_the_key(workspace: Workspace) ->
     workspace.config.write_text(workspace.config.read_text() + '\n[time_off]\nhorizon = "soon"\n')
     result = workspace.run("validate")
     assert result.exit_code == 2 and "time_off.horizon" in result.output
+
+
+def people_with_countries(countries: dict[str, str]) -> list[list[str]]:
+    rows = [[*row, "Country"] if number == 0 else [*row, countries.get(row[0], "")]
+            for number, row in enumerate(people_rows())]
+    return rows
+
+
+def test_a_public_holiday_in_the_persons_country_is_time_off(workspace: Workspace) -> None:
+    write_roster(workspace.folder, people=people_with_countries({"valerybugakov": "de"}))
+    workspace.config.write_text(workspace.config.read_text() + "\n[time_off]\nholidays = true\n")
+    code, document = workspace.run_json("validate", "--today", "2022-09-10")
+    assert code == 0
+    [conflict] = [f["message"] for f in document["findings"] if f["code"] == "time-off-conflict"]
+    assert "Valery Bugakov is away 2022-10-03 during the rotation 2022-09-07 to 2022-10-09" \
+        in conflict  # German Unity Day
+
+
+def test_a_country_that_is_not_an_iso_code_is_an_error_on_its_cell(workspace: Workspace
+                                                                   ) -> None:
+    write_roster(workspace.folder, people=people_with_countries({"valerybugakov": "Germany"}))
+    code, document = workspace.run_json("validate", "--today", "2022-09-10")
+    assert code == 1
+    [error] = [f for f in document["findings"] if f["severity"] == "error"]
+    assert (error["code"], error["tab"], error["row"], error["column"]) == \
+        ("bad-country", "People", 4, "Country")
+    assert [f for f in document["findings"] if f["code"] == "unknown-handle"] == []
+
+
+def test_the_hr_feed_from_the_loopback_server(workspace: Workspace) -> None:
+    with FakeFeed() as feed:
+        url = feed.serve("/hr.ics", ics_feed([FeedEvent(
+            "Keegan Carruthers-Smith - Vacation", date(2022, 9, 12), date(2022, 9, 14))]))
+        workspace.config.write_text(workspace.config.read_text() +
+                                    f'\n[time_off]\nics_url = "{url}"\n')
+        code, document = workspace.run_json("sync", "--today", "2022-09-10")
+        feed.remove("/hr.ics")
+        _code, later = workspace.run_json("validate", "--today", "2022-09-10")
+    assert code == 0
+    assert [f["message"].split(": ", 1)[1][:60] for f in document["findings"]
+            if f["code"] == "time-off-conflict"] == [
+        "Keegan Carruthers-Smith is away 2022-09-12 to 2022-09-13 dur"]
+    assert "Vacation" not in json.dumps(document)
+    [unreadable] = [f for f in later["findings"] if f["code"] == "time-off-unreadable"]
+    assert unreadable["tab"] == "Time off" and "HTTP 404" in unreadable["message"]
