@@ -98,7 +98,8 @@ def test_bad_time_off_rows_name_tab_row_and_column_and_write_nothing(workspace: 
     assert code == 1
     found = [(f["code"], f["tab"], f["row"], f["column"]) for f in document["findings"]
              if f["severity"] == "error"]
-    assert found == [("bad-date", "Time off", 2, "End"), ("unknown-handle", "Time off", 3, "GitHub"),
+    assert found == [("bad-date", "Time off", 2, "End"),
+                     ("unknown-handle", "Time off", 3, "GitHub"),
                      ("end-before-start", "Time off", 4, "End"),
                      ("missing-date", "Time off", 5, "Start")]
     assert workspace.snapshot() == before

@@ -63,7 +63,8 @@ def test_covered_days_split_or_remove_a_conflict_and_the_past_is_quiet() -> None
     covered = Covered({("bolajiolajide", D("2026-11-12"))})
     found = conflicts(roster, leave, D("2026-11-06"), covered)
     assert [(c.person.github, c.days) for c in found] == [
-        ("BolajiOlajide", "2026-11-10 to 2026-11-11"), ("BolajiOlajide", "2026-11-13 to 2026-11-14")]
+        ("BolajiOlajide", "2026-11-10 to 2026-11-11"),
+        ("BolajiOlajide", "2026-11-13 to 2026-11-14")]
 
 
 def test_time_off_outside_any_rotation_of_the_person_is_no_conflict() -> None:
