@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -68,11 +68,13 @@ def conflicts(roster: Roster, absences: Iterable[Absence], today: date,
     """Each run of consecutive uncovered days away within a rotation, for rotations and
     runs of days that have not ended before `today`."""
     coverage = coverage or coverage_of(roster)
-    away = days_away([*roster.time_off, *absences])
+    live = [r for r in roster.rotations if r.end >= today]
+    if not live:
+        return []
+    span = (min(r.start for r in live), max(r.end for r in live))  # not today: a conflict
+    away = days_away(clipped([*roster.time_off, *absences], *span))  # keeps its first day
     found = []
-    for rotation in roster.rotations:
-        if rotation.end < today:
-            continue
+    for rotation in live:
         for handle in rotation.engineers:
             days = sorted(day for day in away.get(handle.lower(), set())
                           if rotation.start <= day <= rotation.end
@@ -80,6 +82,12 @@ def conflicts(roster: Roster, absences: Iterable[Absence], today: date,
             found += [Conflict(roster.person(handle), first, last, rotation)
                       for first, last in spans(days) if last >= today]
     return found
+
+
+def clipped(absences: Iterable[Absence], first: date, last: date) -> list[Absence]:
+    """Only the days any rotation could hold: a feed's ten-year event stays small."""
+    return [replace(a, first=max(a.first, first), last=min(a.last, last))
+            for a in absences if a.last >= first and a.first <= last]
 
 
 def days_away(absences: Iterable[Absence]) -> dict[str, set[date]]:

@@ -107,3 +107,12 @@ def test_conflict_days_match_a_day_by_day_model(entries: list[tuple[str, int, in
     assert got <= expected
     assert all(day < base + timedelta(today) for _key, day, _rot in ended)
     assert all(c.last >= base + timedelta(today) for c in found)
+
+
+def test_a_conflict_already_begun_keeps_its_days_so_it_stays_unchanged() -> None:
+    roster = make_roster(ROTATIONS)
+    leave = [away("bolajiolajide", "2026-11-10", "2026-11-14")]
+    before = conflicts(roster, leave, D("2026-11-09"))
+    during = conflicts(roster, leave, D("2026-11-12"))
+    assert [c.fingerprint for c in before] == [c.fingerprint for c in during]
+    assert during[0].days == "2026-11-10 to 2026-11-14"

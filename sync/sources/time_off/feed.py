@@ -124,12 +124,17 @@ def event_absence(event: Any, match: Matcher) -> Absence | None:
 
 def days_of(start: date | datetime, end: date | datetime | None,
             timezone: str) -> tuple[date, date]:
-    if not isinstance(start, datetime):  # all-day: dates as written, DTEND exclusive
-        last = end - timedelta(days=1) if isinstance(end, date) and end > start else start
-        return start, last if not isinstance(last, datetime) else last.date()
-    tz = zone(timezone)
-    begin = start.replace(tzinfo=tz) if start.tzinfo is None else start.astimezone(tz)
-    finish = begin if not isinstance(end, datetime) else \
-        end.replace(tzinfo=tz) if end.tzinfo is None else end.astimezone(tz)
+    """The first and last day (inclusive) an event covers."""
+    if not isinstance(start, datetime):  # all-day: the dates as written, DTEND exclusive
+        stop = end if isinstance(end, date) and not isinstance(end, datetime) else None
+        return start, (stop - timedelta(days=1)) if stop and stop > start else start
+    begin = local(start, timezone)
+    finish = local(end, timezone) if isinstance(end, datetime) else begin
     return begin.date(), (finish - timedelta(microseconds=1)).date() if finish > begin \
         else begin.date()
+
+
+def local(moment: datetime, timezone: str) -> datetime:
+    """In the person's zone; a floating time (no zone) is already their local time."""
+    tz = zone(timezone)
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
