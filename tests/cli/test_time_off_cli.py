@@ -176,3 +176,20 @@ def test_the_hr_feed_from_the_loopback_server(workspace: Workspace) -> None:
     assert "Vacation" not in json.dumps(document)
     [unreadable] = [f for f in later["findings"] if f["code"] == "time-off-unreadable"]
     assert unreadable["tab"] == "Time off" and "HTTP 404" in unreadable["message"]
+
+
+def test_a_plain_http_feed_off_this_machine_is_refused(workspace: Workspace) -> None:
+    workspace.config.write_text(workspace.config.read_text() +
+                                '\n[time_off]\nics_url = "http://hr.example.com/t.ics"\n')
+    result = workspace.run("validate")
+    assert result.exit_code == 2 and "time_off.ics_url" in result.output
+
+
+def test_a_country_without_a_holiday_calendar_is_a_warning(workspace: Workspace) -> None:
+    write_roster(workspace.folder, people=people_with_countries({"keegancsmith": "ZZ"}))
+    workspace.config.write_text(workspace.config.read_text() + "\n[time_off]\nholidays = true\n")
+    code, document = workspace.run_json("validate", "--today", "2022-09-10")
+    assert code == 0
+    [warning] = [f for f in document["findings"] if f["code"] == "time-off-unreadable"]
+    assert (warning["tab"], warning["row"]) == ("People", 2)
+    assert "Country ZZ has no public holiday calendar" in warning["message"]
