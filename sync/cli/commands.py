@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import logging
 import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
@@ -17,7 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from sync.cli import output
-from sync.cli.logs import LogFormat, setup_logging
+from sync.cli.health import verdict
+from sync.cli.logs import LogFormat, json_logging, setup_logging
 from sync.cli.report_html import render_html
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
@@ -25,16 +28,32 @@ from sync.config.model import Config, config_path, load_config
 from sync.core.clock import Clock
 from sync.core.report import build_report
 from sync.errors import RotationSyncError
+from sync.run.config_checks import check_config
 from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
-from sync.run.runner import make_engine, run_sync
+from sync.run.runner import log_result, make_engine, run_sync
 from sync.run.state import StateStore
 from sync.run.time_off import time_off_check
 from sync.targets.registry import NAMES
 
 P = ParamSpec("P")
+log = logging.getLogger("sync.cli")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+def print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"rotation-sync {package_version()}")
+        raise typer.Exit(0)
+
+
+def package_version() -> str:
+    try:
+        return metadata.version("rotation-sync")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Keep the on-call rotation consistent in the calendar, the Slack "
                        "group and the handbook page.")
 
@@ -43,14 +62,23 @@ ConfigOption = Annotated[Path | None, typer.Option(
     "$ROTATION_SYNC_CONFIG).", show_default=False)]
 TodayOption = Annotated[str | None, typer.Option(
     "--today", help="Evaluate as of this day (YYYY-MM-DD), just after its handoff time.",
-    show_default=False)]
+    show_default=False, metavar="YYYY-MM-DD")]
 OnlyOption = Annotated[str | None, typer.Option(
-    "--only", help=f"Comma-separated targets: {','.join(NAMES)}.", show_default=False)]
+    "--only", help=f"Comma-separated targets: {','.join(NAMES)}.", show_default=False,
+    metavar="TARGETS")]
 JsonOption = Annotated[bool, typer.Option(
     "--json", help="One JSON document on stdout; human text goes to stderr.")]
 LogFormatOption = Annotated[LogFormat, typer.Option(
     "--log-format", help="Log lines on stderr as text, or as one JSON object per line "
-    "for log collectors.")]
+    "for log collectors (then stderr holds nothing else).")]
+
+
+@app.callback()
+def top(version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", is_eager=True,
+        callback=print_version)] = False) -> None:
+    """Keep the on-call rotation consistent in the calendar, the Slack group and the
+    handbook page."""
 
 
 class Invocation:
@@ -59,6 +87,7 @@ class Invocation:
     def __init__(self, config: Path | None, today: str | None, only: str | None,
                  as_json: bool) -> None:
         self.as_json = as_json
+        self.started = datetime.now(UTC)
         self.console = make_console(stderr=as_json)
         self.config_file = config_path(config)
         self.today = parse_today(today)
@@ -80,6 +109,10 @@ class Invocation:
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)
+        if json_logging():
+            log_findings(result)
+        if result.command in ("validate", "plan"):  # `sync` logs its own, in the runner
+            log_result(self.started, result, None, "command line")
         self.emit(result.as_json(), result.exit_code)
 
     def emit(self, document: dict[str, Any], exit_code: int) -> None:
@@ -102,6 +135,8 @@ def guarded(command: Callable[P, None]) -> Callable[P, None]:
 
 
 def fail(error: RotationSyncError, as_json: bool) -> None:
+    if json_logging():
+        log.error("%s", redact(str(error)), extra={"run": {"exit_code": error.exit_code}})
     make_console(stderr=as_json).print(f"[red]Error:[/] {escape(redact(str(error)))}",
                                        highlight=False)
     if as_json:
@@ -113,7 +148,11 @@ def fail(error: RotationSyncError, as_json: bool) -> None:
 
 
 def make_console(stderr: bool) -> Console:
-    """Logs and CI are not terminals: give tables room instead of Rich's 80 columns."""
+    """Logs and CI are not terminals: give tables room instead of Rich's 80 columns. With
+    `--log-format json` stderr is the collector's and stdout only the --json document's,
+    so the human text goes nowhere (the log lines carry the findings and the run)."""
+    if json_logging():
+        return Console(file=io.StringIO(), highlight=False)
     console = Console(stderr=stderr, highlight=False)
     return console if console.is_terminal else Console(stderr=stderr, highlight=False,
                                                        width=200)
@@ -158,6 +197,7 @@ def validate(config: ConfigOption = None, today: TodayOption = None, only: OnlyO
     configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
     settings = invocation.load()
+    check_config(settings)  # what only `plan` or the first night would find otherwise
     result = invocation.validate(settings)
     invocation.finish(result)
 
@@ -210,6 +250,13 @@ def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
     nightly.run_forever(run_now)
 
 
+def log_findings(result: RunResult) -> None:
+    """In JSON logs each finding is a line of its own, for a collector to alert on."""
+    for finding in result.findings:
+        level = logging.ERROR if finding.severity == "error" else logging.WARNING
+        log.log(level, "%s", finding.message, extra={"finding": finding.as_json()})
+
+
 def configure_logging(log_format: LogFormat, level: int = logging.WARNING) -> None:
     """Human text shows warnings; JSON, read by a collector, also carries each run's line."""
     setup_logging(log_format, logging.INFO if log_format == "json" else level)
@@ -222,19 +269,23 @@ def status(config: ConfigOption = None, as_json: JsonOption = False,
                                               help="How many runs to show.")] = 10,
            max_age: Annotated[str | None, typer.Option(
                "--max-age", help="Exit 1 when no sync succeeded within this age "
-               "(90m, 26h, 2d).", show_default=False)] = None) -> None:
+               "(90m, 26h, 2d).", show_default=False)] = None,
+           log_format: LogFormatOption = "text") -> None:
     """The last runs, their outcome and what they changed."""
+    configure_logging(log_format)
     invocation = Invocation(config, None, None, as_json)
     age = parse_age(max_age) if max_age else None
-    store = StateStore(invocation.load().state_dir)
+    settings = invocation.load()
+    store = StateStore(settings.state_dir)
     runs = store.runs(limit)
     last = store.last_success()
-    healthy = age is None or (last is not None and datetime.now(UTC) - last.finished <= age)
-    output.print_runs(invocation.console, runs)
-    if not healthy:
-        since = f"since {last.finished.isoformat()}" if last else "ever"
-        invocation.console.print(f"[red]No successful sync {since}[/] (--max-age {max_age}).")
-    invocation.emit({"exit_code": 0 if healthy else 1, "healthy": healthy,
+    output.print_runs(invocation.console, runs, settings.tz)
+    healthy, said = True, None
+    if age is not None and max_age is not None:
+        healthy, said = verdict(last.finished if last else None, datetime.now(UTC), age,
+                                max_age, settings.tz)
+        invocation.console.print(said, style=None if healthy else "red", markup=False)
+    invocation.emit({"exit_code": 0 if healthy else 1, "healthy": healthy, "verdict": said,
                      "last_success": last.finished.isoformat() if last else None,
                      "runs": [run.as_json() for run in runs]}, 0 if healthy else 1)
 
@@ -244,8 +295,9 @@ def status(config: ConfigOption = None, as_json: JsonOption = False,
 def report(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOption = False,
            html: Annotated[Path | None, typer.Option(
                "--html", help="Also write a self-contained HTML page with a timeline.",
-               show_default=False)] = None) -> None:
+               show_default=False)] = None, log_format: LogFormatOption = "text") -> None:
     """Coverage and participation: TBD slots, gaps, timezone spread, who is due."""
+    configure_logging(log_format)
     invocation = Invocation(config, today, None, as_json)
     settings = invocation.load()
     result = invocation.validate(settings)
@@ -259,6 +311,26 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
         invocation.console.print(f"Wrote {html}")
     invocation.emit({"exit_code": 0, **coverage.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)
+
+
+@app.command()
+@guarded
+def init(config: ConfigOption = None, as_json: JsonOption = False,
+         from_handbook: Annotated[bool, typer.Option(
+             "--from-handbook", help="Write a starter roster from the handbook page's "
+             "Rotations table (the CSV files, or the sheet's Rotations and People tabs).")]
+         = False, log_format: LogFormatOption = "text") -> None:
+    """Start a roster: from the handbook page's table, so the first sync keeps its rows."""
+    from sync.run.adopt import adopt_handbook
+
+    configure_logging(log_format)
+    invocation = Invocation(config, None, None, as_json)
+    if not from_handbook:
+        raise typer.BadParameter("say where the roster comes from: --from-handbook.",
+                                 param_hint="--from-handbook")
+    starter = adopt_handbook(invocation.load())
+    output.print_starter(invocation.console, starter.as_json())
+    invocation.emit({"exit_code": 0, "command": "init", **starter.as_json()}, 0)
 
 
 def main() -> None:

@@ -26,7 +26,8 @@ class RedactingFormatter(logging.Formatter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One object per line: time, level, logger, message, and `run` or `error` when present."""
+    """One object per line: time, level, logger, message, and `run`, `finding` or `error`
+    when present."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
@@ -35,9 +36,10 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        run = getattr(record, "run", None)
-        if run is not None:
-            line["run"] = run
+        for field in ("run", "finding"):
+            value = getattr(record, field, None)
+            if value is not None:
+                line[field] = value
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return redact(json.dumps(line, default=str))
@@ -73,3 +75,9 @@ def setup_logging(log_format: LogFormat = "text", level: int = logging.WARNING,
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     return handler
+
+
+def json_logging() -> bool:
+    """Whether stderr belongs to a log collector: then nothing but JSON lines goes there."""
+    return any(isinstance(h, RotationSyncHandler) and isinstance(h.formatter, JsonFormatter)
+               for h in logging.getLogger().handlers)

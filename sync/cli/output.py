@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sync.cli.health import local_time
 from sync.clients.secrets import redact
 from sync.core.findings import Finding
 from sync.core.report import Report
@@ -76,18 +80,17 @@ def print_report(console: Console, report: Report) -> None:
                       f"({gap.days} days).")
     print_conflicts(console, report)
     spreads = Table(title="Timezone spread per rotation")
-    for column in ("Rotation", "Engineers", "UTC offsets", "Spread (h)"):
+    for column in ("Rotation", "Engineers and their UTC offsets", "Spread (h)"):
         spreads.add_column(column)
     for spread in report.spreads:
-        spreads.add_row(spread.rotation, ", ".join(spread.engineers),
-                        ", ".join(spread.offsets), f"{spread.spread_hours:g}")
+        spreads.add_row(spread.rotation, spread.members(), f"{spread.spread_hours:g}")
     console.print(spreads)
     people = Table(title="Who is due (first: nobody scheduled ahead, longest since last)")
     for column in ("GitHub", "Name", "Timezone", "Served", "Last served", "Upcoming"):
         people.add_column(column)
     for person in report.people:
         people.add_row(f"@{person.github}", person.name, person.timezone, str(person.served),
-                       str(person.last_served or "never"), str(person.upcoming))
+                       person.last_served_text(), str(person.upcoming))
     console.print(people)
 
 
@@ -105,18 +108,18 @@ def print_conflicts(console: Console, report: Report) -> None:
     console.print(table)
 
 
-def print_runs(console: Console, runs: list[RunRecord]) -> None:
+def print_runs(console: Console, runs: list[RunRecord], tz: ZoneInfo) -> None:
     if not runs:
         console.print("No sync has run yet.")
         return
     table = Table(title="Last runs")
     notices = any(run.notice for run in runs)
-    for column in ("Started", "Seconds", "Outcome", "Exit", "Changes", "Findings",
+    for column in (f"Started ({tz.key})", "Seconds", "Outcome", "Exit", "Changes", "Findings",
                    *(["Notice"] if notices else [])):
         table.add_column(column, overflow="fold")
     for run in runs:
         errors = sum(1 for f in run.findings if f.get("severity") == "error")
-        table.add_row(run.started.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        table.add_row(local_time(run.started, tz),
                       f"{run.seconds:.1f}", run.outcome, str(run.exit_code),
                       escape(run_changes(run)),
                       f"{errors} error(s), {len(run.findings) - errors} warning(s)",
@@ -132,3 +135,15 @@ def run_changes(run: RunRecord) -> str:
              for name, target in run.targets.items()
              if name in run.changes or target.get("status") == "failed"]
     return ", ".join(shown) or "-"
+
+
+def print_starter(console: Console, starter: dict[str, Any]) -> None:
+    """What `init --from-handbook` wrote, and the manager's next step."""
+    console.print(f"Wrote {starter['rotations']} rotation(s) and {len(starter['people'])} "
+                  "People row(s) from the handbook page.", markup=False)
+    for rotation in starter["skipped"]:
+        console.print(f"  skipped the row '{rotation}': its Rotation is not "
+                      "'YYYY-MM-DD to YYYY-MM-DD'.", markup=False)
+    console.print("Next: fill in Name, Email and Timezone on the People tab for "
+                  f"{', '.join('@' + h for h in starter['people'])}, then run "
+                  "`rotation-sync plan`.", markup=False)

@@ -10,7 +10,11 @@ from sync.core.report import Report
 from sync.core.roster import Roster, Rotation
 from sync.core.time_off import Conflict
 
-WIDTH, LANE, LEFT, TOP = 1100, 30, 20, 40
+WIDTH, LEFT = 1100, 20  # the drawing's own units; the page scales it to its width
+AXIS_Y, TOP, BOTTOM = 16, 28, 22  # month labels' baseline, first lane, room for "today"
+LABEL_ROW, BAR = 18, 18  # each lane: its label's row, then its bar
+LANE = LABEL_ROW + BAR + 6
+AXIS_LABELS = 12  # at most about this many month labels
 CHAR_WIDTH = 6.6  # average width of a 12px label character, to keep labels on the page
 HISTORY = timedelta(days=365)  # older rotations would squeeze the upcoming ones
 
@@ -19,9 +23,11 @@ body { font-family: system-ui, sans-serif; margin: 2rem; color: #1f2328; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
 table { border-collapse: collapse; } td, th { border: 1px solid #d0d7de; padding: 4px 8px; }
 th { background: #f6f8fa; text-align: left; }
-svg text { font-size: 12px; }
+svg { display: block; max-width: 100%; height: auto; }
+svg text { font-size: 12px; } .axis line { stroke: #d0d7de; } .axis text { fill: #57606a; }
 .rotation { fill: #54aeff; } .has-tbd { fill: #ffb77c; stroke: #bc4c00; stroke-width: 2; }
-.conflict { fill: #cf222e; } .gap { fill: #ff818266; } .today { stroke: #cf222e; stroke-width: 2; }
+.gap { fill: #ff818266; } .today { stroke: #cf222e; stroke-width: 2; }
+.conflict { fill: #cf222e; }
 .legend span { display: inline-block; padding: 2px 8px; margin-right: 8px; }
 """
 
@@ -52,6 +58,9 @@ def legend() -> str:
 
 
 def timeline(rotations: list[Rotation], report: Report) -> str:
+    """An SVG that scales to the page (viewBox, width 100%): a date axis on top, then one
+    lane per rotation, its label in a row of its own above its bar, so no label ever
+    covers a bar."""
     first = min([r.start for r in rotations] + [report.today])
     last = max([r.end + timedelta(days=1) for r in rotations] + [report.today])
     span = max((last - first).days, 1)
@@ -59,24 +68,63 @@ def timeline(rotations: list[Rotation], report: Report) -> str:
     def x(day: date) -> float:
         return LEFT + (day - first).days / span * (WIDTH - 2 * LEFT)
 
-    height = TOP + LANE * len(rotations) + 20
-    shapes = [gap_rect(x(g.first), x(g.last + timedelta(days=1)), height)
-              for g in report.gaps if g.first >= first]
+    height = TOP + LANE * len(rotations) + BOTTOM
+    shapes = date_axis(first, last, x, height)
+    shapes += [gap_rect(x(g.first), x(g.last + timedelta(days=1)), height)
+               for g in report.gaps if g.first >= first]
     shapes += [bar(r, lane, x) for lane, r in enumerate(rotations)]
     lanes = {r.key: lane for lane, r in enumerate(rotations)}
     shapes += [conflict_mark(c, lanes[c.rotation.key], x) for c in report.conflicts
                if c.rotation.key in lanes]
-    shapes.append(f"<line class='today' x1='{x(report.today):.1f}' y1='20' "
-                  f"x2='{x(report.today):.1f}' y2='{height}'/>"
-                  f"<text x='{x(report.today) + 4:.1f}' y='16'>today {report.today}</text>")
-    return (f"<svg id='timeline' xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' "
-            f"height='{height}' role='img' aria-label='rotation timeline'>"
-            + "".join(shapes) + "</svg>")
+    shapes.append(today_mark(x(report.today), report.today, height))
+    return (f"<svg id='timeline' xmlns='http://www.w3.org/2000/svg' "
+            f"viewBox='0 0 {WIDTH} {height}' width='100%' role='img' "
+            "aria-label='rotation timeline'>" + "".join(shapes) + "</svg>")
+
+
+def date_axis(first: date, last: date, x: Callable[[date], float], height: int) -> list[str]:
+    """A tick and a label at the first of each month (every few months on a long span)."""
+    step = max(1, -(-months_between(first, last) // AXIS_LABELS))
+    ticks = []
+    for day in month_starts(first, last, step):
+        ticks.append(f"<g class='axis'><line x1='{x(day):.1f}' y1='{AXIS_Y + 4}' "
+                     f"x2='{x(day):.1f}' y2='{height - BOTTOM}'/>"
+                     f"<text x='{x(day) + 3:.1f}' y='{AXIS_Y}'>{day:%b %Y}</text></g>")
+    return ticks
+
+
+def months_between(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def month_starts(first: date, last: date, step: int) -> list[date]:
+    day = date(first.year, first.month, 1)
+    if day < first:
+        day = next_month(day, 1)
+    days = []
+    while day <= last:
+        days.append(day)
+        day = next_month(day, step)
+    return days
+
+
+def next_month(day: date, step: int) -> date:
+    index = day.year * 12 + day.month - 1 + step
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def today_mark(left: float, today: date, height: int) -> str:
+    """Today's line, labelled under the lanes (the axis labels are above them)."""
+    anchor = "end" if left > WIDTH / 2 else "start"
+    shift = -4 if anchor == "end" else 4
+    return (f"<line class='today' x1='{left:.1f}' y1='{AXIS_Y + 4}' x2='{left:.1f}' "
+            f"y2='{height - BOTTOM + 4}'/><text class='today-label' x='{left + shift:.1f}' "
+            f"y='{height - 4}' text-anchor='{anchor}'>today {today}</text>")
 
 
 def gap_rect(left: float, right: float, height: int) -> str:
-    return (f"<rect class='gap' x='{left:.1f}' y='20' width='{max(right - left, 2):.1f}' "
-            f"height='{height - 20}'><title>gap</title></rect>")
+    return (f"<rect class='gap' x='{left:.1f}' y='{TOP}' width='{max(right - left, 2):.1f}' "
+            f"height='{height - TOP - BOTTOM}'><title>gap</title></rect>")
 
 
 def bar(rotation: Rotation, lane: int, x: Callable[[date], float]) -> str:
@@ -85,16 +133,18 @@ def bar(rotation: Rotation, lane: int, x: Callable[[date], float]) -> str:
     css = "rotation has-tbd" if rotation.tbd_count else "rotation"
     names = ", ".join(f"@{h}" if h else "TBD" for h in rotation.slots) or "TBD"
     label = escape(f"{rotation.label}: {names}")
-    return (f"<g><rect class='{css}' x='{left:.1f}' y='{y}' width='{max(right - left, 2):.1f}' "
-            f"height='{LANE - 6}' rx='3'><title>{label}</title></rect>"
-            f"{placed_label(label, left, right, y)}</g>")
+    return (f"<g>{placed_label(label, len(f'{rotation.label}: {names}'), left, right, y)}"
+            f"<rect class='{css}' x='{left:.1f}' y='{y + LABEL_ROW}' "
+            f"width='{max(right - left, 2):.1f}' height='{BAR}' rx='3'>"
+            f"<title>{label}</title></rect></g>")
 
 
 def conflict_mark(conflict: Conflict, lane: int, x: Callable[[date], float]) -> str:
     """A red strip under the rotation's bar over the days someone is away."""
     left, right = x(conflict.first), x(conflict.last + timedelta(days=1))
     label = escape(f"{conflict.person.name} away {conflict.days}: no Overrides row")
-    return (f"<rect class='conflict' x='{left:.1f}' y='{TOP + lane * LANE + LANE - 10}' "
+    y = TOP + lane * LANE + LABEL_ROW + BAR - 4  # along the bottom of the rotation's bar
+    return (f"<rect class='conflict' x='{left:.1f}' y='{y}' "
             f"width='{max(right - left, 2):.1f}' height='4'><title>{label}</title></rect>")
 
 
@@ -106,11 +156,14 @@ def conflicts_table(report: Report) -> str:
             f"<tr><th>Who</th><th>Away</th><th>Rotation</th></tr>{rows}</table>")
 
 
-def placed_label(label: str, left: float, right: float, y: int) -> str:
-    """Labels run right from the bar's start, or end at its end near the right edge."""
-    if left + len(label) * CHAR_WIDTH < WIDTH - LEFT:
-        return f"<text x='{left + 4:.1f}' y='{y + 16}'>{label}</text>"
-    return f"<text x='{right - 4:.1f}' y='{y + 16}' text-anchor='end'>{label}</text>"
+def placed_label(label: str, length: int, left: float, right: float, y: int) -> str:
+    """In the lane's label row: from the bar's start, or ending at its end near the right
+    edge, so it stays on the page."""
+    baseline = y + LABEL_ROW - 4
+    if left + length * CHAR_WIDTH < WIDTH - LEFT:
+        return f"<text class='label' x='{left:.1f}' y='{baseline}'>{label}</text>"
+    return (f"<text class='label' x='{min(right, WIDTH - LEFT):.1f}' y='{baseline}' "
+            f"text-anchor='end'>{label}</text>")
 
 
 def unfilled_table(report: Report) -> str:
@@ -127,7 +180,7 @@ def unfilled_table(report: Report) -> str:
 def people_table(report: Report) -> str:
     rows = "".join(
         f"<tr><td>@{escape(p.github)}</td><td>{escape(p.name)}</td><td>{escape(p.timezone)}"
-        f"</td><td>{p.served}</td><td>{p.last_served or 'never'}</td><td>{p.upcoming}</td></tr>"
+        f"</td><td>{p.served}</td><td>{p.last_served_text()}</td><td>{p.upcoming}</td></tr>"
         for p in report.people)
     return ("<h2>Who is due (first: nobody scheduled ahead, longest since their last "
             "rotation)</h2><table id='people'><tr><th>GitHub</th><th>Name</th>"

@@ -46,7 +46,8 @@ sleep: Callable[[float], None] = time.sleep  # tests replace it to keep retries 
 
 def with_retry(call: Callable[[], T], classify: Callable[[Exception], Retryable],
                what: str, policy: RetryPolicy | None = None) -> T:
-    """Run `call`, retrying failures that `classify` deems transient."""
+    """Run `call`, retrying failures that `classify` deems transient. Each retry is a
+    warning naming the endpoint, so a slow failure is never silent."""
     policy = policy or DEFAULT_POLICY
     waited = 0.0
     for attempt in range(policy.attempts):
@@ -58,10 +59,31 @@ def with_retry(call: Callable[[], T], classify: Callable[[Exception], Retryable]
             last = attempt == policy.attempts - 1 or waited + delay > policy.max_total
             if not verdict.retry or last:
                 raise
-            log.info("%s failed (%s); retrying in %.1f s", what, type(error).__name__, delay)
+            log.warning("%s failed%s (%s); retrying in %.1f s (attempt %d of %d)", what,
+                        at_endpoint(error), type(error).__name__, delay, attempt + 2,
+                        policy.attempts)
             sleep(delay)
             waited += delay
     raise AssertionError("unreachable: the loop returns or raises")
+
+
+def failed_url(error: BaseException) -> str | None:
+    """The URL a failed request went to (requests and the libraries built on it keep it on
+    the exception or its cause), without its query string, which may carry parameters."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        url = getattr(getattr(current, "request", None), "url", None)
+        if isinstance(url, str) and url:
+            return url.split("?", 1)[0]
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def at_endpoint(error: BaseException) -> str:
+    url = failed_url(error)
+    return f" at {url}" if url else ""
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -77,7 +77,7 @@ class SlackApi:
         send = getattr(self.client, method.replace(".", "_"))
         try:
             response = with_retry(lambda: send(**params), classify or transient,
-                                  f"Slack {method}")
+                                  f"Slack {method} at {self.context['api_url']}")
         except Exception as error:
             context = {**self.context, "channel": str(params.get("channel") or "")}
             raise translate(error, method, context) from error

@@ -13,17 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
 
 from sync.config.sections import (
+    CsvSource,
     History,
     LocalPath,
     Notify,
     Schedule,
     Section,
+    SheetsSource,
     Source,
     TimeOff,
 )
+from sync.config.wording import describe
 from sync.errors import ConfigError
 from sync.targets.registry import NAMES, TARGETS
 
@@ -105,15 +108,17 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
 
 def describe_errors(error: ValidationError) -> str:
     lines = ["The config file has problems:"]
-    for problem in error.errors():
-        key = config_key(problem["loc"])
-        if problem["type"] == "extra_forbidden":
-            lines.append(f"  {key}: unknown key")
-        elif problem["type"] == "missing":
-            lines.append(f"  {key}: required key is missing")
-        else:
-            lines.append(f"  {key}: {problem['msg']}")
+    lines += [f"  {describe(problem, config_key(problem['loc']), section_models())}"
+              for problem in error.errors()]
     return "\n".join(lines)
+
+
+def section_models() -> dict[str, list[type[BaseModel]]]:
+    """Each section's models (one per kind), to suggest the key a typo meant."""
+    return {"": [Config], "source": [CsvSource, SheetsSource], "notify": [Notify],
+            "schedule": [Schedule], "history": [History],
+            **{entry.name: [backend.section for backend in entry.backends]
+               for entry in TARGETS}}
 
 
 def config_key(loc: tuple[int | str, ...]) -> str:

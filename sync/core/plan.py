@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Literal, Protocol
 
 from sync.core.messages import Addressbook, Message
+from sync.core.refusals import refusal
 
 Action = Literal["create", "update", "delete"]
 
@@ -95,6 +96,4 @@ def mass_delete(plan: TargetPlan) -> str | None:
     wipes_most = deleting >= 3 and deleting * 2 > owned
     if not (wipes_all or wipes_most):
         return None
-    return (f"this roster would delete {deleting} of the {owned} {plan.target} entries "
-            "rotation-sync owns; if that is intended, run again with --force-delete "
-            "(a renamed tab or a filtered sheet must not wipe the calendar).")
+    return refusal(plan)

@@ -32,11 +32,18 @@ class Gap:
 
 @dataclass(frozen=True)
 class Spread:
+    """`offsets[i]` is the UTC offset of `engineers[i]`, so each reads next to its engineer."""
+
     rotation: str
     row: int | None
     engineers: list[str]
     offsets: list[str]
     spread_hours: float
+
+    def members(self) -> str:
+        """'@a UTC+2, @b UTC-7'."""
+        return ", ".join(f"{who} {offset}" for who, offset in zip(self.engineers, self.offsets,
+                                                                   strict=True))
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,17 @@ class Participation:
     name: str
     timezone: str
     served: int  # rotations that have started
-    last_served: date | None
+    last_served: date | None  # the End of the last rotation that is over; never a future day
     upcoming: int
+    serving_now: bool = False
+
+    def last_served_text(self) -> str:
+        """What the "Last served" column says: a past day, or why there is none."""
+        if self.serving_now:
+            return "serving now"
+        if self.last_served is not None:
+            return self.last_served.isoformat()
+        return "scheduled" if self.upcoming else "never"
 
 
 @dataclass(frozen=True)
@@ -103,10 +119,13 @@ def gaps(rotations: tuple[Rotation, ...]) -> list[Gap]:
 
 
 def spread(rotation: Rotation, roster: Roster) -> Spread:
+    """Engineers in offset order (west to east), each with their own offset."""
     moment = roster.begins(rotation)
-    offsets = sorted(utc_offset(roster.person(h).timezone, moment) for h in rotation.engineers)
+    pairs = sorted(((utc_offset(roster.person(h).timezone, moment), h)
+                    for h in rotation.engineers), key=lambda pair: pair[0])
+    offsets = [offset for offset, _ in pairs]
     hours = (offsets[-1] - offsets[0]).total_seconds() / 3600 if offsets else 0.0
-    return Spread(rotation.label, rotation.row, [f"@{h}" for h in rotation.engineers],
+    return Spread(rotation.label, rotation.row, [f"@{h}" for _, h in pairs],
                   [format_offset(o) for o in offsets], hours)
 
 
@@ -115,11 +134,13 @@ def participation(person: Person, rotations: tuple[Rotation, ...],
     mine = [r for r in rotations if person.key in {h.lower() for h in r.engineers}]
     started = [r for r in mine if r.start <= today]
     return Participation(person.github, person.name, person.timezone, len(started),
-                         max((r.end for r in started), default=None),
-                         len(mine) - len(started))
+                         max((r.end for r in started if r.end < today), default=None),
+                         len(mine) - len(started),
+                         serving_now=any(r.end >= today for r in started))
 
 
 def due_first(people: list[Participation]) -> list[Participation]:
-    """Nobody scheduled ahead first; among them, never served, then longest since."""
-    return sorted(people, key=lambda p: (p.upcoming > 0, p.served > 0,
+    """Nobody serving now or scheduled ahead first; among them, never served, then longest
+    since."""
+    return sorted(people, key=lambda p: (p.upcoming > 0 or p.serving_now, p.served > 0,
                                          p.last_served or date.min, p.github.lower()))

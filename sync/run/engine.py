@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sync.clients.retry import at_endpoint
 from sync.core.clock import Clock
 from sync.core.findings import Finding, Findings
 from sync.core.plan import Change, TargetPlan, mass_delete
@@ -167,6 +168,7 @@ def failure(name: str, stage: str, error: Exception) -> TargetResult:
         message = str(error)
     else:
         log.debug("%s failed while %s", name, stage, exc_info=error)
-        message = f"{name} failed while {stage}: {type(error).__name__}: {error}"
+        message = f"{name} failed while {stage}{at_endpoint(error)}: {type(error).__name__}: " \
+                  f"{error}"
     log.warning("%s", message)
     return TargetResult("failed", message)

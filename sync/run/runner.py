@@ -19,6 +19,7 @@ from sync.run.engine import Engine, RunResult
 from sync.run.factory import Wiring, make_source
 from sync.run.messenger import Memory, Messenger, Transport
 from sync.run.notify import notify_after_run
+from sync.run.preflight import check_secrets
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
 from sync.run.time_off import time_off_check
@@ -30,6 +31,7 @@ log = logging.getLogger("sync.run")
 def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
                 memory: Memory | None = None, transport: Transport | None = None) -> Engine:
     """The engine of one run, with its one messenger (and one Slack client)."""
+    check_secrets(config, only)
     wiring = Wiring(config)
     messenger = Messenger(transport or wiring.transport(),
                           memory if memory is not None else StateStore(config.state_dir))
@@ -102,7 +104,8 @@ def outcome_of(result: RunResult) -> str:
 
 def log_result(started: datetime, result: RunResult, notice: str | None,
                trigger: str) -> None:
-    """The one line per run a log collector keeps: outcome, duration, changes, findings."""
+    """The one line per run a log collector keeps: outcome, duration, changes, findings
+    (`validate` and `plan` log theirs too, under their own command name)."""
     seconds = (datetime.now(UTC) - started).total_seconds()
     errors = sum(1 for f in result.findings if f.severity == "error")
     targets = {name: t.status if t.status != "ok" else len(t.changes)
@@ -110,8 +113,8 @@ def log_result(started: datetime, result: RunResult, notice: str | None,
     shown = ", ".join(f"{name} {count_or_status(value)}" for name, value in targets.items())
     # an invalid roster is the manager's to fix and already reported; a failed target is news
     level = logging.ERROR if result.exit_code == Outcome.TARGET_FAILED else logging.INFO
-    log.log(level, "sync [%s] %s (exit %d) in %.1f s: %s; %d error(s), %d warning(s)%s",
-            trigger, outcome_of(result), result.exit_code, seconds, shown, errors,
+    log.log(level, "%s [%s] %s (exit %d) in %.1f s: %s; %d error(s), %d warning(s)%s",
+            result.command, trigger, outcome_of(result), result.exit_code, seconds, shown, errors,
             len(result.findings) - errors, f"; {notice}" if notice else "",
             extra={"run": run_fields(trigger, outcome_of(result), result.exit_code, seconds,
                                      targets, errors, len(result.findings) - errors, notice)})

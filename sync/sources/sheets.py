@@ -26,7 +26,7 @@ from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import HTTPAdapter
 
 from sync.clients.google import CREDENTIALS_ENV, account_email, classify, credentials
-from sync.clients.retry import with_retry
+from sync.clients.retry import DEFAULT_POLICY, failed_url, with_retry
 from sync.config.sections import SheetsSource as SheetsSection
 from sync.errors import ConfigError, SourceError
 from sync.sources import Cell, RawRoster, RawTab
@@ -53,21 +53,23 @@ class SheetsSource:
 
     def __init__(self, spreadsheet_id: str, rotations_tab: str = "Rotations",
                  people_tab: str = "People", status_tab: str | None = None,
-                 endpoint: str = SHEETS_ORIGIN, time_off_tab: str | None = None) -> None:
+                 endpoint: str = SHEETS_ORIGIN, writable: bool = False,
+                 time_off_tab: str | None = None) -> None:
         self.time_off_tab = time_off_tab  # [time_off] tab: read in the same batchGet
         self.spreadsheet_id = checked_spreadsheet_id(spreadsheet_id)
         self.rotations_tab = rotations_tab
         self.people_tab = people_tab
         self.status_tab = status_tab
-        self.creds = credentials(scopes_for(status_tab))
+        self.creds = credentials(scopes_for(status_tab or writable))
         self.email = account_email(self.creds)
-        self.http = http_client(self.creds, checked_endpoint(endpoint))
+        self.endpoint = checked_endpoint(endpoint)
+        self.http = http_client(self.creds, self.endpoint)
 
     @classmethod
     def from_config(cls, section: SheetsSection, time_off_tab: str | None = None
                     ) -> SheetsSource:
         return cls(section.spreadsheet_id, section.rotations_tab, section.people_tab,
-                   section.status_tab, section.sheets_endpoint, time_off_tab)
+                   section.status_tab, section.sheets_endpoint, time_off_tab=time_off_tab)
 
     def tabs(self) -> list[tuple[str, str]]:
         """(config key, title) of every tab the one batchGet reads."""
@@ -138,6 +140,26 @@ class SheetsSource:
             if "already exists" not in str(error):  # an earlier attempt got through
                 raise
 
+    # -- writing a starter roster (`init --from-handbook`) ---------------------------
+    def tab_rows(self, tab: str) -> list[list[Cell]] | None:
+        """The tab's cells, or None when the spreadsheet has no such tab."""
+        try:
+            body = self.send(lambda: self.http.values_get(
+                self.spreadsheet_id, quote_tab(tab), params=dict(READ_PARAMS)),
+                f"reading the '{tab}' tab")
+        except MissingTab:
+            return None
+        return [[to_cell(value) for value in row] for row in body.get("values", [])]
+
+    def replace_tab(self, tab: str, rows: list[list[str]]) -> None:
+        """Write `rows` from A1 of `tab` (created when missing), as text (RAW)."""
+        if self.tab_rows(tab) is None:
+            self.add_tab(tab)
+        self.send(lambda: self.http.values_update(
+            self.spreadsheet_id, f"{quote_tab(tab)}!A1", params={"valueInputOption": "RAW"},
+            body={"majorDimension": "ROWS", "values": rows}),
+            f"writing the '{tab}' tab", writing=True)
+
     # -- one request, retried and explained ----------------------------------------
     def send(self, call: Callable[[], T], what: str, writing: bool = False) -> T:
         """Run one Sheets request with the shared retry policy; failures become SourceError."""
@@ -188,16 +210,20 @@ class SheetsSource:
             return SourceError(f"Google refused the key of {self.email} ({reason}): check that "
                                f"{CREDENTIALS_ENV} names a current key of the service account "
                                "(keys can be deleted or disabled in the Cloud console).")
+        where = failed_url(error) or self.endpoint
         if classify(error).retry:
-            return SourceError(f"Google Sheets kept failing while {what} (the connection "
-                               f"failed: {type(error).__name__}); nothing was synced and the "
-                               "next run tries again.")
-        return SourceError(f"Google Sheets could not be reached while {what}: {error}")
+            return SourceError(f"Google Sheets kept failing while {what}: the connection to "
+                               f"{where} failed ({type(error).__name__}) after "
+                               f"{DEFAULT_POLICY.attempts} attempts; nothing was synced and the "
+                               "next run tries again. Check [source] sheets_endpoint and the "
+                               "network.")
+        return SourceError(f"Google Sheets could not be reached at {where} while {what}: "
+                           f"{error}")
 
 
 # -- building the client ---------------------------------------------------------------
-def scopes_for(status_tab: str | None) -> list[str]:
-    """Read-only unless the run must write its status tab."""
+def scopes_for(status_tab: str | bool | None) -> list[str]:
+    """Read-only unless the run must write its status tab (or `init` a starter roster)."""
     return [READ_WRITE_SCOPE if status_tab else READONLY_SCOPE]
 
 

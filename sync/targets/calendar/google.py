@@ -236,7 +236,8 @@ class GoogleCalendar(CalendarTarget):
     # -- errors --------------------------------------------------------------------------
     def call(self, send: Callable[[], T], what: str) -> T:
         try:
-            return with_retry(send, classify, f"Google Calendar: {what}", self.policy)
+            return with_retry(send, classify, f"Google Calendar at {self.endpoint}: {what}",
+                              self.policy)
         except Exception as error:
             raise TargetError(f"Google Calendar failed while {what}: "
                               f"{self.explain(error)}") from error
