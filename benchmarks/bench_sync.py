@@ -10,6 +10,8 @@ and whether each target of the issue is met.
 
 The fake runs in a child process, so its CPU time and memory are not counted as ours.
 
+Then the request floor of a whole sync across every service (benchmarks/floor.py).
+
     make bench            # or: .venv/bin/python benchmarks/bench_sync.py [--sizes 10,100]
 """
 
@@ -36,12 +38,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import floor  # noqa: E402
+from benchmarks.world import FIRST_DAY, people_rows, rotation_rows  # noqa: E402
 from sync.config.model import Config, parse_config  # noqa: E402
 from sync.core.clock import Clock  # noqa: E402
 from sync.core.plan import diff  # noqa: E402
 from sync.core.validate import validate  # noqa: E402
 from sync.run.engine import Engine  # noqa: E402
-from sync.run.factory import make_source, make_targets  # noqa: E402
+from sync.run.factory import Wiring, make_source, make_targets  # noqa: E402
 from sync.sources import RawRoster, RawTab  # noqa: E402
 from sync.targets.base import Snapshot  # noqa: E402
 from sync.targets.calendar.google import EventsSnapshot, GoogleCalendar  # noqa: E402
@@ -51,13 +55,9 @@ from tests.wire.fakes.google import (  # noqa: E402
 )
 
 SIZES = (10, 100, 1_000, 5_000)
-PEOPLE = 40
 SHEET_ID = "1BenchmarkRosterSheet"
 CALENDAR_ID = "c_benchmark@group.calendar.google.com"
 BOT = "oncall-bot@example.com"
-FIRST_DAY = date(2000, 1, 3)
-ZONES = ("America/Los_Angeles", "America/New_York", "Europe/Berlin", "Asia/Kolkata",
-         "Asia/Tokyo", "Australia/Sydney", "Africa/Lagos", "America/Sao_Paulo")
 CONFIG = """
 timezone = "UTC"
 [source]
@@ -70,26 +70,6 @@ calendar_id = "{calendar}"
 impersonate = "{bot}"
 calendar_endpoint = "{base}/calendar/v3/"
 """
-
-
-# -- the roster ----------------------------------------------------------------------------
-def people_rows() -> list[list[Any]]:
-    rows: list[list[Any]] = [["GitHub", "Name", "Email", "Timezone", "Slack ID"]]
-    return rows + [[f"engineer-{n}", f"Engineer {n}", f"engineer-{n}@example.com",
-                    ZONES[n % len(ZONES)], ""] for n in range(PEOPLE)]
-
-
-def rotation_rows(count: int, changed: int | None = None) -> list[list[Any]]:
-    """`count` back-to-back four-week rotations; `changed` re-staffs that one rotation."""
-    rows: list[list[Any]] = [["Start", "End", "Engineers"]]
-    for n in range(count):
-        start = FIRST_DAY + timedelta(weeks=4 * n)
-        staff = [f"engineer-{(3 * n + k) % PEOPLE}" for k in range(3)]
-        if n == changed:
-            staff[0] = f"engineer-{(3 * n + 3) % PEOPLE}"
-        rows.append([start.isoformat(), (start + timedelta(days=27)).isoformat(),
-                     ", ".join(staff)])
-    return rows
 
 
 # -- the fake, in its own process ------------------------------------------------------------
@@ -169,7 +149,8 @@ class Measure:
 
 def run_sync(config: Config, today: date) -> None:
     clock = Clock.at(config.tz, config.handoff_time, today)
-    result = Engine(make_source(config), make_targets(config), clock).run(apply=True)
+    wiring = Wiring(config)  # one run: one Google credential for Sheets and Calendar
+    result = Engine(make_source(config, wiring), wiring.targets(), clock).run(apply=True)
     failed = {name: r.error for name, r in result.targets.items() if r.status == "failed"}
     if result.exit_code != 0 or failed:
         raise SystemExit(f"sync failed (exit {result.exit_code}): {failed or result.findings}")
@@ -289,10 +270,15 @@ def main() -> None:
             validate_time, plan_time = plan_seconds(config, 5_000)
     finally:
         fake.stop()
+    print("measuring the request floor across all services…", file=sys.stderr, flush=True)
+    floor_scenarios = floor.measure(os.environ)
     print("\n".join(table(results)))
+    print("\nRequests per service, whole sync (Google, Slack, GitHub fakes; events paged at "
+          f"{floor.PAGE}):\n")
+    print("\n".join(floor.table(floor_scenarios)))
     print(f"\nplan 5,000 rotations (desired + diff, no I/O): {plan_time:.3f} s "
           f"(validating them first: {validate_time:.3f} s)\n")
-    checks = verdicts(results, plan_time)
+    checks = verdicts(results, plan_time) + floor.checks(floor_scenarios)
     for ok, text in checks:
         print(f"{'met    ' if ok else 'NOT MET'}  {text}")
     sys.exit(0 if all(ok for ok, _ in checks) else 1)

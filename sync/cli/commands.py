@@ -6,26 +6,29 @@ import functools
 import io
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from sync.cli import output
+from sync.cli.guard import DEBUG_ENV, check_html_path, parse_age, unexpected
 from sync.cli.health import verdict
 from sync.cli.logs import LogFormat, json_logging, setup_logging
 from sync.cli.report_html import render_html
+from sync.cli.safe import markup_safe, plain
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
 from sync.config.model import Config, config_path, load_config
 from sync.core.clock import Clock
+from sync.core.limits import MAX_LIMIT, date_range_text, in_range
 from sync.core.report import build_report
 from sync.errors import RotationSyncError
 from sync.run.config_checks import check_config
@@ -124,23 +127,28 @@ class Invocation:
 
 def guarded(command: Callable[P, None]) -> Callable[P, None]:
     """The one error handler of every command: an error the user must fix is a message
-    (and with --json still the one document) and its exit code, never a traceback."""
+    (and with --json still the one document) and its exit code, never a traceback. Anything
+    unexpected is one line too; its traceback goes only to the debug log."""
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            raise
         except RotationSyncError as error:
             fail(error, as_json=bool(kwargs.get("as_json")))
+        except Exception as error:  # the last guard: no traceback reaches a person
+            fail(unexpected(error), as_json=bool(kwargs.get("as_json")))
     return run
 
 
 def fail(error: RotationSyncError, as_json: bool) -> None:
     if json_logging():
-        log.error("%s", redact(str(error)), extra={"run": {"exit_code": error.exit_code}})
-    make_console(stderr=as_json).print(f"[red]Error:[/] {escape(redact(str(error)))}",
+        log.error("%s", plain(error), extra={"run": {"exit_code": error.exit_code}})
+    make_console(stderr=as_json).print(f"[red]Error:[/] {markup_safe(error)}",
                                        highlight=False)
     if as_json:
-        document = {"exit_code": error.exit_code, "error": redact(str(error)), "findings": [],
+        document = {"exit_code": error.exit_code, "error": plain(error), "findings": [],
                     "targets": {name: result.as_json()
                                 for name, result in skipped_targets().items()}}
         sys.stdout.write(redact(json.dumps(document, indent=2, default=str)) + "\n")
@@ -162,11 +170,15 @@ def parse_today(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else \
+        day = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else \
             date.fromisoformat("invalid")
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.",
+        raise typer.BadParameter(f"{plain(value)!r} is not a date in the form YYYY-MM-DD.",
                                  param_hint="--today") from None
+    if not in_range(day):
+        raise typer.BadParameter(f"{value} is outside the dates rotation-sync handles "
+                                 f"({date_range_text()}).", param_hint="--today")
+    return day
 
 
 def parse_only(value: str | None) -> set[str] | None:
@@ -178,15 +190,6 @@ def parse_only(value: str | None) -> set[str] | None:
         raise typer.BadParameter(f"choose among {', '.join(NAMES)}; got {value!r}.",
                                  param_hint="--only")
     return names
-
-
-def parse_age(value: str) -> timedelta:
-    match = re.fullmatch(r"(\d+)\s*([smhd])", value.strip())
-    if not match:
-        raise typer.BadParameter(f"{value!r} is not an age such as 90m, 26h or 2d.",
-                                 param_hint="--max-age")
-    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
-    return timedelta(**{unit: int(match.group(1))})
 
 
 @app.command()
@@ -258,14 +261,18 @@ def log_findings(result: RunResult) -> None:
 
 
 def configure_logging(log_format: LogFormat, level: int = logging.WARNING) -> None:
-    """Human text shows warnings; JSON, read by a collector, also carries each run's line."""
-    setup_logging(log_format, logging.INFO if log_format == "json" else level)
+    """Human text shows warnings; JSON, read by a collector, also carries each run's line.
+    ROTATION_SYNC_DEBUG=1 is the debug log: tracebacks of unexpected errors included."""
+    if os.environ.get(DEBUG_ENV, "").strip() not in ("", "0"):
+        level = logging.DEBUG
+    setup_logging(log_format, logging.INFO if log_format == "json" and level > logging.INFO
+                  else level)
 
 
 @app.command()
 @guarded
 def status(config: ConfigOption = None, as_json: JsonOption = False,
-           limit: Annotated[int, typer.Option("--limit", "-n", min=1,
+           limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT,
                                               help="How many runs to show.")] = 10,
            max_age: Annotated[str | None, typer.Option(
                "--max-age", help="Exit 1 when no sync succeeded within this age "
@@ -299,6 +306,8 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     """Coverage and participation: TBD slots, gaps, timezone spread, who is due."""
     configure_logging(log_format)
     invocation = Invocation(config, today, None, as_json)
+    if html is not None:
+        check_html_path(html)
     settings = invocation.load()
     result = invocation.validate(settings)
     if result.roster is None:
@@ -308,7 +317,7 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     output.print_report(invocation.console, coverage)
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))
-        invocation.console.print(f"Wrote {html}")
+        invocation.console.print(plain(f"Wrote {html}"), markup=False)
     invocation.emit({"exit_code": 0, **coverage.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)
 

@@ -13,6 +13,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
+from sync.cli.safe import plain
 from sync.clients.secrets import RedactingFilter, redact
 
 LogFormat = Literal["text", "json"]
@@ -22,7 +23,7 @@ QUIET_LIBRARIES = ("apscheduler",)  # it logs every job start; the run's own lin
 
 class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        return plain(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
@@ -34,7 +35,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": plain(record.getMessage()),
         }
         for field in ("run", "finding"):
             value = getattr(record, field, None)

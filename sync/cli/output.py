@@ -6,11 +6,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from sync.cli.health import local_time
-from sync.clients.secrets import redact
+from sync.cli.safe import markup_safe, plain, shown
 from sync.core.findings import Finding
 from sync.core.report import Report
 from sync.run.engine import RunResult, TargetResult
@@ -28,9 +27,9 @@ def print_findings(console: Console, findings: list[Finding]) -> None:
         table.add_column(column, overflow="fold")
     for finding in findings:
         style = "red" if finding.severity == "error" else "yellow"
-        table.add_row(f"[{style}]{finding.severity}[/]", finding.tab,
+        table.add_row(f"[{style}]{finding.severity}[/]", shown(finding.tab),
                       str(finding.row) if finding.row is not None else "",
-                      finding.column or "", finding.message)
+                      shown(finding.column or ""), shown(finding.message))
     console.print(table)
     errors = sum(1 for f in findings if f.severity == "error")
     console.print(f"{errors} error(s), {len(findings) - errors} warning(s).")
@@ -54,17 +53,17 @@ def print_target(console: Console, name: str, target: TargetResult, verb: str) -
         return
     headline = (f"{name}: {len(target.changes)} change(s) {verb}" if target.changes
                 else f"{name}: in sync, nothing to change")
-    error = escape(redact(target.error or ""))  # "[slack] …" is text, not Rich markup
+    error = markup_safe(target.error or "")  # "[slack] …" is text, not Rich markup
     if target.status == "failed":
         headline = f"[red]{name}: FAILED[/] - {error}"
     elif target.error:
         headline = f"[yellow]{name}: {error}[/]"
     console.print(headline, markup=True, highlight=False)
     for change in target.changes:
-        console.print(f"  {SYMBOLS[change.action]} {change.key}: {change.summary}",
+        console.print(plain(f"  {SYMBOLS[change.action]} {change.key}: {change.summary}"),
                       markup=False, highlight=False)
     for note in target.notes:
-        console.print(f"  note: {note}", markup=False, highlight=False)
+        console.print(plain(f"  note: {note}"), markup=False, highlight=False)
 
 
 def print_report(console: Console, report: Report) -> None:
@@ -73,7 +72,7 @@ def print_report(console: Console, report: Report) -> None:
     for column in ("Rotation", "Row", "TBD slots"):
         unfilled.add_column(column)
     for item in report.unfilled:
-        unfilled.add_row(item.rotation, str(item.row or ""), str(item.tbd))
+        unfilled.add_row(shown(item.rotation), str(item.row or ""), str(item.tbd))
     console.print(unfilled if report.unfilled else "No upcoming TBD slots.")
     for gap in report.gaps:
         console.print(f"Gap: nobody on rotation from {gap.first} to {gap.last} "
@@ -83,14 +82,15 @@ def print_report(console: Console, report: Report) -> None:
     for column in ("Rotation", "Engineers and their UTC offsets", "Spread (h)"):
         spreads.add_column(column)
     for spread in report.spreads:
-        spreads.add_row(spread.rotation, spread.members(), f"{spread.spread_hours:g}")
+        spreads.add_row(shown(spread.rotation), shown(spread.members()),
+                        f"{spread.spread_hours:g}")
     console.print(spreads)
     people = Table(title="Who is due (first: nobody scheduled ahead, longest since last)")
     for column in ("GitHub", "Name", "Timezone", "Served", "Last served", "Upcoming"):
         people.add_column(column)
     for person in report.people:
-        people.add_row(f"@{person.github}", person.name, person.timezone, str(person.served),
-                       person.last_served_text(), str(person.upcoming))
+        people.add_row(shown(f"@{person.github}"), shown(person.name), shown(person.timezone),
+                       str(person.served), person.last_served_text(), str(person.upcoming))
     console.print(people)
 
 
@@ -121,9 +121,9 @@ def print_runs(console: Console, runs: list[RunRecord], tz: ZoneInfo) -> None:
         errors = sum(1 for f in run.findings if f.get("severity") == "error")
         table.add_row(local_time(run.started, tz),
                       f"{run.seconds:.1f}", run.outcome, str(run.exit_code),
-                      escape(run_changes(run)),
+                      shown(run_changes(run)),
                       f"{errors} error(s), {len(run.findings) - errors} warning(s)",
-                      *([escape(run.notice or "")] if notices else []))
+                      *([shown(run.notice or "")] if notices else []))
     console.print(table)
 
 
@@ -142,8 +142,8 @@ def print_starter(console: Console, starter: dict[str, Any]) -> None:
     console.print(f"Wrote {starter['rotations']} rotation(s) and {len(starter['people'])} "
                   "People row(s) from the handbook page.", markup=False)
     for rotation in starter["skipped"]:
-        console.print(f"  skipped the row '{rotation}': its Rotation is not "
-                      "'YYYY-MM-DD to YYYY-MM-DD'.", markup=False)
-    console.print("Next: fill in Name, Email and Timezone on the People tab for "
-                  f"{', '.join('@' + h for h in starter['people'])}, then run "
-                  "`rotation-sync plan`.", markup=False)
+        console.print(plain(f"  skipped the row '{rotation}': its Rotation is not "
+                            "'YYYY-MM-DD to YYYY-MM-DD'."), markup=False)
+    console.print(plain("Next: fill in Name, Email and Timezone on the People tab for "
+                        f"{', '.join('@' + h for h in starter['people'])}, then run "
+                        "`rotation-sync plan`."), markup=False)

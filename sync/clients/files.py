@@ -7,7 +7,16 @@ import tempfile
 from pathlib import Path
 
 
+class UnwritablePath(OSError):
+    """The output path is a folder (or another thing that is not a file)."""
+
+
 def write_atomically(path: Path, text: str) -> None:
+    """A symbolic link is written through to the file it points at (never replaced by a
+    regular file), so an operator's link to a served folder keeps working."""
+    path = through_links(path)
+    if path.exists() and not path.is_file():
+        raise UnwritablePath(f"{path} is a folder, not a file; give the path of a file")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -18,6 +27,11 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def through_links(path: Path) -> Path:
+    """The file a chain of symbolic links ends at (a dangling link: the file it names)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def mode_of(path: Path) -> int:

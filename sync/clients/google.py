@@ -17,6 +17,7 @@ import requests
 from google.oauth2 import service_account
 
 from sync.clients.retry import Retryable, parse_retry_after
+from sync.clients.secrets import watch
 from sync.errors import ConfigError
 
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
@@ -28,11 +29,11 @@ def credentials(scopes: list[str], subject: str | None = None) -> Any:
     path = os.environ.get(CREDENTIALS_ENV, "").strip()
     creds = service_account_file(path, scopes) if path else default_credentials(scopes)
     if subject is None:
-        return creds
+        return watch(creds)
     if not isinstance(creds, service_account.Credentials):
         raise ConfigError("[calendar] impersonate needs a service account: set "
                           f"{CREDENTIALS_ENV} to the service account's JSON key file.")
-    return creds.with_subject(subject)
+    return watch(creds.with_subject(subject))
 
 
 def service_account_file(path: str, scopes: list[str]) -> Any:

@@ -1,14 +1,32 @@
-"""Secrets come only from the environment and never reach output or logs."""
+"""Secrets come only from the environment and never reach output, logs or the run history.
+
+Masked: the environment's tokens, every access token a Google credential of this process
+obtained (registered with `watch`), PEM key material, and whatever follows `Bearer ` or
+`token=` (an error body that echoes a token is masked even when the variable is unset).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+from typing import Any
 
 from sync.errors import ConfigError
 
 SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "GITHUB_TOKEN")
 MASK = "[secret]"
+PATTERNS = (
+    re.compile(r"-----BEGIN[A-Z ]*PRIVATE KEY-----.*?(-----END[A-Z ]*PRIVATE KEY-----|\Z)",
+               re.DOTALL),
+    re.compile(r"(?<=Bearer )[^\s\"',;]+", re.IGNORECASE),
+    re.compile(r"(?<=token=)[^\s\"',;&]+", re.IGNORECASE),
+    re.compile(r"(?<=access_token\": \")[^\"]+|(?<=access_token\":\")[^\"]+"),
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{6,}"),  # Slack tokens, wherever they appear
+    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}"),
+    re.compile(r"\bya29\.[A-Za-z0-9._-]{6,}"),  # Google OAuth access tokens
+)
+_watched: list[Any] = []
 
 
 def secret(name: str, why: str) -> str:
@@ -18,13 +36,36 @@ def secret(name: str, why: str) -> str:
     return value
 
 
+def watch(credentials: Any) -> Any:
+    """Remember a Google credential, so the access tokens it obtains are masked too."""
+    _watched.append(credentials)
+    return credentials
+
+
+def known_values() -> list[str]:
+    values = [os.environ.get(name, "").strip() for name in SECRET_VARIABLES]
+    values += [str(getattr(creds, "token", None) or "") for creds in _watched]
+    return sorted({v for v in values if len(v) >= 6}, key=len, reverse=True)
+
+
 def redact(text: str) -> str:
-    """Replace every known secret value (and any Bearer token) with a mask."""
-    for name in SECRET_VARIABLES:
-        value = os.environ.get(name, "").strip()
-        if len(value) >= 6:
-            text = text.replace(value, MASK)
+    """Replace every known secret value and anything shaped like a token with a mask."""
+    for value in known_values():
+        text = text.replace(value, MASK)
+    for pattern in PATTERNS:
+        text = pattern.sub(MASK, text)
     return text
+
+
+def redact_data(data: Any) -> Any:
+    """The same masking through a JSON-like value (the run history, `--json` documents)."""
+    if isinstance(data, str):
+        return redact(data)
+    if isinstance(data, dict):
+        return {key: redact_data(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [redact_data(value) for value in data]
+    return data
 
 
 class RedactingFilter(logging.Filter):

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
+from sync.core.limits import MAX_KEEP_RUNS
+
 
 def _relative_to_config(path: Path, info: ValidationInfo) -> Path:
     base = (info.context or {}).get("base_dir")
@@ -17,6 +19,23 @@ def _relative_to_config(path: Path, info: ValidationInfo) -> Path:
 
 
 LocalPath = Annotated[Path, AfterValidator(_relative_to_config)]
+
+DURATION = re.compile(r"(\d+)\s*([smh])")
+MIN_POLL_SECONDS = 10  # Sheets allows 60 reads a minute per user; leave room for the rest
+
+
+def duration_seconds(text: str) -> int:
+    """"90s", "5m", "1h" as seconds; ValueError otherwise."""
+    match = DURATION.fullmatch(text.strip().lower())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration such as \"60s\", \"5m\" or \"1h\"")
+    return int(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2]]
+
+
+def _poll_interval(text: str | None) -> str | None:
+    if text is not None and duration_seconds(text) < MIN_POLL_SECONDS:
+        raise ValueError(f"poll must be at least {MIN_POLL_SECONDS}s")
+    return text
 
 
 class Section(BaseModel):
@@ -42,6 +61,12 @@ class SheetsSource(Section):
         "(needs the read-write spreadsheets scope).")
     sheets_endpoint: str = Field("https://sheets.googleapis.com",
                                  description="Sheets API root, for proxies and tests.")
+    cell_notes: bool = Field(
+        False, description="Put each finding as a note on the cell it names (needs the "
+        "read-write spreadsheets scope).")
+    protect_status_tab: bool = Field(
+        False, description="Make the status tab a protected range only the service account "
+        "may edit.")
 
 
 class Notify(Section):
@@ -52,10 +77,18 @@ class Notify(Section):
 class Schedule(Section):
     cron: str = Field("0 2 * * *", description="When `schedule` syncs, in `timezone` (crontab "
                       "syntax: minute hour day month weekday); it also syncs at each handoff.")
+    poll: Annotated[str | None, AfterValidator(_poll_interval)] = Field(
+        None, description="Also read the roster this often (e.g. \"60s\", \"5m\") and sync "
+        "an edit once two polls in a row read it; unset = off.")
+
+    @property
+    def poll_seconds(self) -> int | None:
+        return duration_seconds(self.poll) if self.poll else None
 
 
 class History(Section):
-    keep_runs: int = Field(500, ge=1, description="How many sync runs the run history keeps; "
+    keep_runs: int = Field(500, ge=1, le=MAX_KEEP_RUNS,
+                           description="How many sync runs the run history keeps; "
                            "older ones are pruned.")
 
 

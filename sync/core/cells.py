@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sync.core.findings import Findings
+from sync.core.limits import CSV_FIELD_LIMIT, MAX_CELL_CHARS
 from sync.sources import Cell, RawTab
 
 SHEET_ERROR = re.compile(
@@ -15,6 +16,10 @@ SHEET_ERROR = re.compile(
 )
 MARKUP = re.compile(r"<[A-Za-z/!?]|&#?[A-Za-z0-9]+;|`|\[|\]")
 ENGINEER_N = re.compile(r"^engineer\s*(\d+)$")
+# C0 controls (line breaks have their own rule), DEL, C1, line/paragraph separators and
+# bidi overrides: invisible in the sheet, they break the ICS, Slack or the terminal.
+CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e"
+                     "\u2066-\u2069]")
 
 
 # -- tabs and cells ----------------------------------------------------------------------
@@ -83,6 +88,12 @@ def cells_are_clean(table: Table, row_number: int, row: list[Cell], names: Itera
 
 
 def cell_problem(value: str, newline_ok: bool) -> tuple[str, str] | None:
+    if len(value) > MAX_CELL_CHARS:
+        return "cell-too-long", (f"the cell holds {len(value)} characters; at most "
+                                 f"{MAX_CELL_CHARS} fit in a calendar, Slack or the handbook.")
+    if (control := CONTROL.search(value)):
+        return "control-character", (f"the cell contains an invisible control character "
+                                     f"(U+{ord(control.group()):04X}); retype the cell.")
     if SHEET_ERROR.match(value):
         return "sheet-error", f"the cell shows the spreadsheet error {value}; fix the formula."
     if "|" in value:
@@ -105,3 +116,17 @@ def engineer_columns(table: Table) -> list[str]:
                       if (match := ENGINEER_N.match(name)))
     names = ["engineers"] if "engineers" in table.columns else []
     return names + [name for _, name in numbered]
+
+
+def oversized_cells(table: Table, read: Iterable[str], findings: Findings) -> None:
+    """A cell of a column the sync ignores (Notes) beyond the CSV field limit: the file would
+    not even load elsewhere. Columns the sync reads have the tighter cell rule."""
+    skipped = {table.columns[name] for name in read if name in table.columns}
+    for number, row in enumerate(table.tab.rows[1:], start=2):
+        for index, cell in enumerate(row):
+            if index not in skipped and len(text(cell)) > CSV_FIELD_LIMIT:
+                header = table.tab.rows[0]
+                title = text(header[index]) if index < len(header) else f"column {index + 1}"
+                findings.error("cell-too-long", table.tab.name, number, title or None,
+                               f"the cell holds {len(text(cell))} characters, more than a "
+                               f"CSV file may hold ({CSV_FIELD_LIMIT}); shorten it.")

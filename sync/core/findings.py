@@ -24,6 +24,12 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "bad-slack-id": ("error", "a Slack ID that is not a member ID"),
     "sheet-error": ("error", "a cell showing a spreadsheet error (#REF!, #N/A, …)"),
     "unsafe-text": ("error", "|, a line break in a handle, HTML or Markdown markup"),
+    "date-out-of-range": ("error", "a date before 1970 or after 2099, which calendars "
+                                   "cannot hold"),
+    "duplicate-email": ("error", "the same Email on two People rows"),
+    "control-character": ("error", "an invisible control character (NUL, VT, FF, ESC…) in a "
+                                   "cell"),
+    "cell-too-long": ("error", "a cell too long for any target (or for a CSV file)"),
     "empty-roster": ("error", "the Rotations tab has no rotation at all"),
     "mass-delete": ("error", "the sync would delete most of what rotation-sync owns "
                              "(override: --force-delete)"),

@@ -17,18 +17,20 @@ from sync.core.cells import (
     cells_are_clean,
     engineer_columns,
     one_line,
+    oversized_cells,
     read_table,
     text,
 )
 from sync.core.clock import Clock
+from sync.core.emails import email_problem
 from sync.core.findings import Finding, Findings
+from sync.core.limits import date_range_text, in_range
 from sync.core.roster import Person, Roster, Rotation
 from sync.core.rules import check_rotations, check_sequence
 from sync.core.time_off_tab import parse_time_off
 from sync.sources import Cell, RawRoster
 
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
-EMAIL = re.compile(r"^[^@\s,;<>|]+@[^@\s,;<>|]+\.[^@\s,;<>|]+$")
 COUNTRY = re.compile(r"^[A-Za-z]{2}$")  # ISO 3166-1 alpha-2, for [time_off] holidays
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -51,6 +53,9 @@ def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]
         rotations_table = None
     if rotations_table is None or people_table is None:
         return None, findings.items
+    oversized_cells(rotations_table, (*ROTATION_HEADERS, *engineer_columns(rotations_table)),
+                    findings)
+    oversized_cells(people_table, (*PEOPLE_HEADERS, "slack id"), findings)
     people = parse_people(people_table, findings)
     rotations = parse_rotations(rotations_table, people, findings)
     time_off = parse_time_off(raw.time_off, people, findings)
@@ -76,6 +81,8 @@ def parse_people(table: Table, findings: Findings) -> dict[str, Person]:
                            f"@{person.github} is listed twice (also on row "
                            f"{people[person.key].row}).")
             continue
+        if shared_email(person, people, table, findings):
+            continue
         people[person.key] = person
     return people
 
@@ -99,11 +106,11 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
         ok = False
         findings.error("missing-value", tab, row_number, table.title("name"),
                        "the Name is empty.")
-    if not EMAIL.match(values["email"]):
+    if (why := email_problem(values["email"]) if values["email"] else "is empty"):
         ok = False
         findings.error("bad-email", tab, row_number, table.title("email"),
-                       f'"{values["email"]}" is not an email address.'
-                       if values["email"] else "the Email is empty.")
+                       f'the Email "{values["email"]}" {why}.' if values["email"]
+                       else "the Email is empty.")
     if not known_timezone(values["timezone"]):
         ok = False
         findings.error("unknown-timezone", tab, row_number, table.title("timezone"),
@@ -127,12 +134,24 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
                   row=row_number)
 
 
+def shared_email(person: Person, people: dict[str, Person], table: Table,
+                 findings: Findings) -> bool:
+    """Two people with one email: Slack finds one account for both, so the group would
+    change every run."""
+    other = next((p for p in people.values() if p.email.lower() == person.email.lower()), None)
+    if other is not None:
+        findings.error("duplicate-email", table.tab.name, person.row, table.title("email"),
+                       f"{person.email} is also the Email of @{other.github} (row "
+                       f"{other.row}); each person needs their own address.")
+    return other is not None
+
+
 def known_timezone(name: str) -> bool:
-    if not name or name != name.strip():
-        return False
+    if not name or name != name.strip() or len(name) > 64 or not name.isascii():
+        return False  # (a long or odd name would reach the file system: "name too long")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
 
@@ -172,6 +191,11 @@ def parse_date(table: Table, row_number: int, row: list[Cell], name: str,
         findings.error(problem[0], table.tab.name, row_number, column, problem[1])
         return None
     parsed = to_date(cell)
+    if parsed is not None and not in_range(parsed):
+        findings.error("date-out-of-range", table.tab.name, row_number, column,
+                       f"{column} {parsed.isoformat()} is outside the dates calendars hold "
+                       f"({date_range_text()}); for an open end, pick a real last day.")
+        return None
     if parsed is None:
         if not value:
             findings.error("missing-date", table.tab.name, row_number, column,

@@ -23,7 +23,7 @@ from sync.core.validate import validate
 from sync.errors import Outcome, RotationSyncError
 from sync.run.messenger import Messenger
 from sync.run.time_off import TimeOffCheck
-from sync.sources import RosterSource
+from sync.sources import RawRoster, RosterSource
 from sync.targets.base import Target
 from sync.targets.registry import NAMES
 
@@ -73,9 +73,10 @@ class Engine:
         self.clock = clock
         self.messenger = messenger
         self.time_off = time_off
+        self.raw: RawRoster | None = None  # what this run read: polling compares with it
 
     def validate(self) -> RunResult:
-        raw = self.source.read()
+        self.raw = raw = self.source.read()
         roster, findings = validate(raw, self.clock)
         outcome = Outcome.INVALID_ROSTER if roster is None else Outcome.OK
         result = RunResult("validate", findings, skipped_targets(), outcome, roster)

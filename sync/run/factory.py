@@ -4,11 +4,13 @@ run. One Slack client serves the Slack target and every message of the run."""
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from sync.clients.secrets import secret
 from sync.clients.slack import SlackApi
 from sync.config.model import Config
 from sync.config.sections import CsvSource
+from sync.config.sections import SheetsSource as SheetsSection
 from sync.run.messenger import (
     MESSAGES_FILE,
     FileTransport,
@@ -16,14 +18,16 @@ from sync.run.messenger import (
     SlackTransport,
     Transport,
 )
+from sync.run.state import StateStore
 from sync.sources import RosterSource
 from sync.targets.base import Target
+from sync.targets.calendar.settings import GoogleCalendar as GoogleCalendarSection
 from sync.targets.handbook.settings import GithubHandbook, page_url
 from sync.targets.registry import TARGETS
 from sync.targets.slack.settings import FileSlack, SlackSlack
 
 
-def make_source(config: Config) -> RosterSource:
+def make_source(config: Config, wiring: Wiring | None = None) -> RosterSource:
     source = config.source
     time_off = config.time_off
     if isinstance(source, CsvSource):
@@ -32,8 +36,30 @@ def make_source(config: Config) -> RosterSource:
         return Csv(source.rotations, source.people, time_off.file if time_off else None)
     from sync.sources.sheets import SheetsSource as Sheets
 
-    # credentials are checked here, before any write
-    return Sheets.from_config(source, time_off.tab if time_off else None)
+    wiring = wiring or Wiring(config)  # credentials are checked here, before any write
+    return Sheets.from_config(source, wiring.google_credentials(), google_subject(config),
+                              time_off.tab if time_off else None)
+
+
+def google_scopes(config: Config) -> list[str]:
+    """Every Google scope the run needs: the Sheets source's and the Google Calendar's."""
+    scopes: list[str] = []
+    if isinstance(config.source, SheetsSection):
+        from sync.sources.sheets import scopes_for
+
+        source = config.source
+        scopes += scopes_for(source.status_tab or source.cell_notes or source.protect_status_tab)
+    if isinstance(config.section("calendar"), GoogleCalendarSection):
+        from sync.targets.calendar.google import SCOPE
+
+        scopes.append(SCOPE)
+    return scopes
+
+
+def google_subject(config: Config) -> str | None:
+    """The Workspace user the run acts as ([calendar] impersonate), for every Google API."""
+    calendar = config.section("calendar")
+    return calendar.impersonate if isinstance(calendar, GoogleCalendarSection) else None
 
 
 class Wiring:
@@ -56,6 +82,19 @@ class Wiring:
 
     def slack_api(self) -> SlackApi:
         return self.slack
+
+    def google_credentials(self) -> Any:
+        return self.google
+
+    def memory(self) -> StateStore:
+        return StateStore(self.config.state_dir)
+
+    @cached_property
+    def google(self) -> Any:
+        """One credential for Sheets and Calendar: one token grant per run, not one each."""
+        from sync.clients.google import credentials
+
+        return credentials(google_scopes(self.config), google_subject(self.config))
 
     @cached_property
     def slack(self) -> SlackApi:

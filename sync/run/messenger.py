@@ -13,18 +13,27 @@ JSON-lines file beside the Slack group file, so local runs and tests can read it
 from __future__ import annotations
 
 import json
+import logging
+import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from sync.clients.slack import SlackApi, post_message, slack_escape
+from sync.clients.slack import SlackApi, SlackFailure, post_message, slack_escape
 from sync.core.messages import Addressbook, Markup, Message, Post, ShiftChanges
-from sync.core.notices import notices, snapshot
+from sync.core.notices import Notice, notices, snapshot
 from sync.errors import TargetError
+from sync.run.state_checks import open_no_follow
 
 MESSAGES_FILE = "messages.jsonl"
+# Slack's answers for a person who cannot get a DM: theirs to fix, not the target's failure.
+UNREACHABLE = frozenset({"channel_not_found", "user_not_found", "user_disabled",
+                         "account_inactive", "cannot_dm_bot", "user_not_visible",
+                         "not_allowed", "messages_tab_disabled", "is_archived",
+                         "restricted_action", "not_in_channel"})
 FIRST_RUN_WINDOW = timedelta(days=1)
+log = logging.getLogger("sync.run")
 
 
 class Memory(Protocol):
@@ -64,7 +73,8 @@ class FileTransport:
     def post(self, channel: str, text: str) -> None:
         line = {"channel": channel, "text": str(text), "time": datetime.now(UTC).isoformat()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as stream:
+        handle = open_no_follow(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        with os.fdopen(handle, "a", encoding="utf-8") as stream:
             stream.write(json.dumps(line) + "\n")
 
 
@@ -149,13 +159,37 @@ class Messenger:
             return [f"would message {n.person.name} (@{n.person.github}): {n.text}"
                     for n in pending]
         sent = set(self.memory.recall(message.sent_key) or [])
+        warnings: dict[str, str] = {}
         for notice in pending:
             if notice.fingerprint not in sent:
                 address = book.address(notice.person)
-                if address is not None:
-                    self.transport.post(address, notice.text)
+                warnings[notice.fingerprint] = (
+                    self.direct(address, notice.text) if address is not None
+                    else "no Slack account was found for them") or ""
                 sent.add(notice.fingerprint)
                 self.memory.remember(message.sent_key, sorted(sent))
         self.memory.remember(message.snapshot_key, snapshot(message.roster))
         self.memory.remember(message.sent_key, [])
-        return [f"messaged {n.person.name} (@{n.person.github}): {n.text}" for n in pending]
+        return [dm_note(n, warnings.get(n.fingerprint)) for n in pending]
+
+    def direct(self, address: str, text: str) -> str | None:
+        """One direct message; what went wrong when it cannot be delivered to that person
+        (it is not sent again, and never fails the target), None when it was sent."""
+        try:
+            self.transport.post(address, text)
+        except SlackFailure as failure:
+            if failure.unconfirmed:
+                return ("Slack did not confirm the direct message; so that it is never sent "
+                        "twice it will not be sent again")
+            if failure.code in UNREACHABLE:
+                return f"Slack cannot deliver a direct message to them ({failure.code})"
+            raise
+        return None
+
+
+def dm_note(notice: Notice, problem: str | None) -> str:
+    who = f"{notice.person.name} (@{notice.person.github})"
+    if problem:
+        log.warning("could not message %s: %s", who, problem)
+        return f"warning: could not message {who}: {problem}; tell them: {notice.text}"
+    return f"messaged {who}: {notice.text}"

@@ -15,10 +15,12 @@ from sync.clients.secrets import redact
 from sync.config.model import Config
 from sync.core.clock import Clock
 from sync.errors import Outcome, RotationSyncError
+from sync.run.cell_notes import after_run as sheet_feedback
 from sync.run.engine import Engine, RunResult
 from sync.run.factory import Wiring, make_source
 from sync.run.messenger import Memory, Messenger, Transport
 from sync.run.notify import notify_after_run
+from sync.run.poll import remember_synced
 from sync.run.preflight import check_secrets
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
@@ -35,7 +37,7 @@ def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
     wiring = Wiring(config)
     messenger = Messenger(transport or wiring.transport(),
                           memory if memory is not None else StateStore(config.state_dir))
-    return Engine(make_source(config), wiring.targets(only), clock, messenger,
+    return Engine(make_source(config, wiring), wiring.targets(only), clock, messenger,
                   time_off_check(config))
 
 
@@ -46,6 +48,7 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
     `trigger` says in the log line what started the run (the command line, cron, a handoff);
     `messenger` replaces where this run's messages and notices go."""
     store = StateStore(config.state_dir)
+    store.check()  # before any write: a store that cannot be used is exit 2, nothing written
     with store.lock():
         started = datetime.now(UTC)
         try:
@@ -57,9 +60,11 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
             log_error(started, error, trigger)
             raise
         assert engine.messenger is not None
+        remember_synced(store, engine.raw)
         notice = notify_after_run(config, result, store, engine.messenger.transport)
         post_time_off(config, result, engine.messenger, clock)
         write_status_tab(config, engine, result, clock)
+        sheet_feedback(config, engine, result, store)
         store.record(started, "sync", result.exit_code, outcome_of(result),
                      {name: len(t.changes) for name, t in result.targets.items()
                       if t.status == "ok"},

@@ -31,6 +31,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from sync.config.model import Config
 from sync.core.clock import Clock
@@ -38,11 +39,13 @@ from sync.core.roster import Roster
 from sync.errors import ConfigError, LockBusy, RotationSyncError
 from sync.run.engine import Engine, RunResult
 from sync.run.factory import make_source
+from sync.run.poll import RosterPoll
 from sync.run.runner import run_sync
 
 log = logging.getLogger(__name__)
 
 SYNC_JOB = "sync"
+POLL_JOB = "poll"
 RUN_NOW_JOB = "sync at start"
 HANDOFF_PREFIX = "handoff "
 MISFIRE_GRACE_SECONDS = 3600  # a run up to an hour late (a suspended laptop) still happens
@@ -144,6 +147,7 @@ class NightlySync:
         self.sync = sync or default_sync
         self.busy = threading.Lock()
         self.stopping = False
+        self.poller = RosterPoll(config, self.run)
 
     def add_jobs(self, run_now: bool = False) -> None:
         """The cron job, the handoff runs, and with `run_now` a run right away: the job
@@ -155,7 +159,18 @@ class NightlySync:
             self.scheduler.add_job(self.run, DateTrigger(self.now(), timezone=self.config.tz),
                                    args=["start"], id=RUN_NOW_JOB, name="sync at start",
                                    replace_existing=True)
+        poll = self.config.schedule.poll_seconds
+        if poll:
+            self.scheduler.add_job(self.poll, IntervalTrigger(seconds=poll,
+                                                              timezone=self.config.tz),
+                                   id=POLL_JOB, name="roster poll", replace_existing=True,
+                                   misfire_grace_time=poll)
         self.plan_handoffs()
+
+    def poll(self) -> None:
+        """One roster poll (see sync.run.poll); it syncs through `run` when an edit settled."""
+        if not self.stopping:
+            self.poller.tick()
 
     def run_forever(self, run_now: bool = False) -> None:
         """Blocks until SIGTERM or SIGINT; a run in progress is allowed to finish."""
@@ -166,6 +181,9 @@ class NightlySync:
                  "Ctrl-C or SIGTERM.", self.config.schedule.cron, self.config.timezone,
                  upcoming[0].isoformat() if upcoming else "never",
                  ", and now" if run_now else "", len(self.handoff_jobs()))
+        if self.config.schedule.poll:
+            log.info("Polling the roster every %s: an edit is synced within two polls.",
+                     self.config.schedule.poll)
         try:
             if not self.stopping:  # a signal during start-up
                 self.scheduler.start()

@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sync.clients.secrets import redact, redact_data
 from sync.errors import LockBusy
+from sync.run.state_checks import check_database, check_directory, open_no_follow, translated
 
 DB_NAME = "rotation-sync.sqlite"
 LOCK_NAME = "rotation-sync.lock"
@@ -74,23 +76,31 @@ class StateStore:
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = state_dir
 
+    def check(self) -> None:
+        """Exit 2 naming the file and the fix when the store cannot be used; called before
+        a run writes anything."""
+        check_directory(self.state_dir)
+        check_database(self.state_dir / DB_NAME)
+
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.state_dir / DB_NAME, timeout=30)
-        try:
-            connection.executescript(SCHEMA)
-            migrate(connection)
-            with connection:
-                yield connection
-        finally:
-            connection.close()
+        path = self.state_dir / DB_NAME
+        with translated(path):
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30)
+            try:
+                connection.executescript(SCHEMA)
+                migrate(connection)
+                with connection:
+                    yield connection
+            finally:
+                connection.close()
 
     @contextmanager
     def lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
         """Hold the run lock; a second run waits up to `wait_seconds`, then exits 2."""
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        handle = os.open(self.state_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        check_directory(self.state_dir)
+        handle = open_no_follow(self.state_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT)
         try:
             acquire(handle, wait_seconds, self.state_dir)
             os.ftruncate(handle, 0)
@@ -103,8 +113,11 @@ class StateStore:
                changes: dict[str, int], findings: list[dict[str, Any]],
                targets: dict[str, Any], keep: int = KEEP_RUNS,
                notice: str | None = None) -> None:
-        """Add a run and prune the history to the last `keep` runs."""
+        """Add a run and prune the history to the last `keep` runs; masked first, so the
+        history never holds a token an error body echoed."""
         finished = datetime.now(UTC)
+        findings, targets = redact_data(findings), redact_data(targets)
+        notice = redact(notice) if notice is not None else None
         with self.connect() as db:
             db.execute(
                 "INSERT INTO runs (started, finished, command, exit_code, outcome, changes,"

@@ -10,6 +10,7 @@ from sync.errors import SourceError
 from sync.sources import Cell, RawRoster, RawTab
 
 STATUS_FILE = "sync-status.csv"
+UNLIMITED = 2**31 - 1
 
 
 class CsvSource:
@@ -34,6 +35,7 @@ def read_tab(name: str, path: Path) -> RawTab:
         raise SourceError(f"The {name} file {path} does not exist.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise SourceError(f"The {name} file {path} cannot be read: {error}") from None
+    csv.field_size_limit(UNLIMITED)  # an oversized cell is a finding naming it, not a crash
     rows: list[list[Cell]] = [list(row) for row in csv.reader(text.splitlines(keepends=True))]
     return RawTab(name, rows)
 

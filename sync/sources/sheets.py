@@ -54,22 +54,27 @@ class SheetsSource:
     def __init__(self, spreadsheet_id: str, rotations_tab: str = "Rotations",
                  people_tab: str = "People", status_tab: str | None = None,
                  endpoint: str = SHEETS_ORIGIN, writable: bool = False,
+                 creds: Any = None, acting_as: str | None = None,
                  time_off_tab: str | None = None) -> None:
         self.time_off_tab = time_off_tab  # [time_off] tab: read in the same batchGet
         self.spreadsheet_id = checked_spreadsheet_id(spreadsheet_id)
         self.rotations_tab = rotations_tab
         self.people_tab = people_tab
         self.status_tab = status_tab
-        self.creds = credentials(scopes_for(status_tab or writable))
-        self.email = account_email(self.creds)
+        self.creds = creds or credentials(scopes_for(status_tab or writable))
+        self.email = acting_as or account_email(self.creds)
         self.endpoint = checked_endpoint(endpoint)
         self.http = http_client(self.creds, self.endpoint)
 
     @classmethod
-    def from_config(cls, section: SheetsSection, time_off_tab: str | None = None
+    def from_config(cls, section: SheetsSection, creds: Any = None,
+                    acting_as: str | None = None, time_off_tab: str | None = None
                     ) -> SheetsSource:
+        """`creds`: the run's one Google credential (see sync.run.factory), if shared."""
         return cls(section.spreadsheet_id, section.rotations_tab, section.people_tab,
-                   section.status_tab, section.sheets_endpoint, time_off_tab=time_off_tab)
+                   section.status_tab, section.sheets_endpoint,
+                   section.cell_notes or section.protect_status_tab, creds, acting_as,
+                   time_off_tab)
 
     def tabs(self) -> list[tuple[str, str]]:
         """(config key, title) of every tab the one batchGet reads."""
@@ -223,7 +228,8 @@ class SheetsSource:
 
 # -- building the client ---------------------------------------------------------------
 def scopes_for(status_tab: str | bool | None) -> list[str]:
-    """Read-only unless the run must write its status tab (or `init` a starter roster)."""
+    """Read-only unless the run must write its status tab, cell notes or protection (or
+    `init` a starter roster)."""
     return [READ_WRITE_SCOPE if status_tab else READONLY_SCOPE]
 
 

@@ -19,6 +19,7 @@ from sync.config.sections import Section, kind_name
 from sync.targets.base import Target
 from sync.targets.calendar import settings as calendar_settings
 from sync.targets.handbook import settings as handbook_settings
+from sync.targets.memory import Memory
 from sync.targets.slack import settings as slack_settings
 
 
@@ -28,6 +29,14 @@ class Wiring(Protocol):
     def handbook_url(self) -> str | None: ...
 
     def slack_api(self) -> SlackApi: ...
+
+    def memory(self) -> Memory:
+        """The state store: what targets remember between runs (Slack accounts)."""
+        ...
+
+    def google_credentials(self) -> Any:
+        """The run's one Google credential (all scopes of the run, one token grant)."""
+        ...
 
 
 Builder = Callable[[Wiring, Any], Target]

@@ -220,11 +220,11 @@ def test_a_second_run_exits_2_while_the_first_holds_the_lock(workspace: Workspac
     def hold() -> None:
         with store.lock():
             holding.set()
-            release.wait(10)
+            release.wait(CEILING)  # released by the test once the second run has answered
 
     thread = threading.Thread(target=hold)
     thread.start()
-    holding.wait(5)
+    assert holding.wait(CEILING)
     try:
         result = subprocess.run([sys.executable, "-m", "sync", "sync", "-c",
                                  str(workspace.config)], capture_output=True, text=True,

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from tests.helpers import CEILING
+
 # The product is imported inside the functions below, by name, so that moving its modules
 # only needs these imports updated.
 
@@ -511,7 +513,7 @@ def test_the_apps_script_sends_one_dispatch_per_burst_and_none_for_other_changes
     harness = tmp_path / "harness.js"
     harness.write_text(APPS_SCRIPT_HARNESS)
     result = subprocess.run(["node", str(harness), str(APPS_SCRIPT)], capture_output=True,
-                            text=True, timeout=60)
+                            text=True, timeout=CEILING)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["triggers"] == [["onRosterChange", True]], "installing twice leaves one trigger"

@@ -264,7 +264,7 @@ def test_missed_runs_are_coalesced_into_one(workspace: Workspace) -> None:
         job.add_jobs()
         scheduler.modify_job(SYNC_JOB, next_run_time=datetime.now(LA) - timedelta(minutes=5))
         scheduler.resume()
-        assert finished.wait(10)
+        assert finished.wait(CEILING)
     finally:
         scheduler.shutdown(wait=True)
     assert [trigger for trigger, _ in recorder.calls] == ["cron"]

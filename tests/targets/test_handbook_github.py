@@ -370,9 +370,9 @@ def test_secondary_rate_limit_is_retried_after_the_time_github_gives(fake: FakeG
 
 
 def test_primary_rate_limit_waits_until_the_reset(fake: FakeGitHub, sleeps: list[float]):
-    fake.primary_rate_limit("/git/ref/", reset_in=5)
+    fake.primary_rate_limit("/contents/", reset_in=30)
     sync(target(fake, "commit"))
-    assert len(sleeps) == 1 and 4 <= sleeps[0] <= 7
+    assert len(sleeps) == 1 and 15 <= sleeps[0] <= 32  # slack for a loaded machine
     assert page(fake) == with_table(SAMPLE, ROSTER_B)
 
 

@@ -26,7 +26,8 @@ from tests.targets.contract import (
 )
 from tests.wire.fakes.memory import MemoryCalendar, MemoryHandbook, MemorySlack, Store
 
-SETTINGS = EventSettings("Escalation engineer rotation: {engineers}", True)
+SETTINGS = EventSettings("Escalation engineer rotation: {engineers}", True,
+                         organizer="oncall-bot@example.com")
 FOREIGN = """BEGIN:VEVENT
 UID:team-offsite@example.com
 DTSTAMP:20220801T000000Z

@@ -131,7 +131,7 @@ def test_the_boundary_switch_turns_on_one_outside_lookup(google, sa_info, outsid
     hosts, seen = outside_lookups
     monkeypatch.setenv(BOUNDARY_SWITCH, "true")
     _token_and_request(sa_info)
-    assert seen.wait(timeout=30), "the lookup thread never started"
+    assert seen.wait(timeout=CEILING), "the lookup thread never started"
     assert hosts[0].startswith("iamcredentials.")
 
 

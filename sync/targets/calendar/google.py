@@ -69,13 +69,14 @@ ACCESS_REASONS = {"requiredAccessLevel", "forbidden", "insufficientPermissions",
 
 class GoogleCalendar(CalendarTarget):
     def __init__(self, settings: EventSettings, section: CalendarSection,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, creds: Any = None) -> None:
+        """`creds`: the run's one Google credential when shared with the Sheets source."""
         super().__init__(settings)
         self.calendar_id = section.calendar_id
         self.namespace = section.namespace
         self.send_updates = section.send_updates
         self.policy = policy or DEFAULT_POLICY
-        creds = credentials([SCOPE], section.impersonate)
+        creds = creds or credentials([SCOPE], section.impersonate)
         check_can_invite(settings, creds, section.impersonate)
         self.account = section.impersonate or account_email(creds)
         self.endpoint = checked_endpoint(section.calendar_endpoint)

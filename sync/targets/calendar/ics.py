@@ -6,6 +6,7 @@ events without it (added by someone else) are kept as they are.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ from typing import Any
 import icalendar
 
 from sync.clients.files import read_text, write_atomically
+from sync.core.clock import Clock
 from sync.core.plan import TargetPlan
+from sync.core.roster import Roster
 from sync.errors import TargetError
 from sync.targets.base import Snapshot
 from sync.targets.calendar.model import Attendee, CalendarTarget, EventSettings, EventState
@@ -28,6 +31,15 @@ class IcsCalendar(CalendarTarget):
         self.path = path
         self.namespace = namespace
 
+    def desired(self, roster: Roster, clock: Clock,
+                snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
+        """Strict clients refuse ATTENDEEs without an ORGANIZER: with none configured, the
+        engineers are named in the description instead."""
+        events, notes = super().desired(roster, clock, snapshot)
+        if self.settings.organizer is None:
+            events = {key: without_attendees(event) for key, event in events.items()}
+        return events, notes
+
     def read(self) -> Snapshot:
         return Snapshot({event.start.isoformat(): event
                          for event in map(to_state, self.owned(self.load()))})
@@ -36,9 +48,10 @@ class IcsCalendar(CalendarTarget):
         """Read the file again, so events added meanwhile by someone else are kept."""
         calendar = self.load()
         touched = {change.key for change in plan.changes}
+        before = {as_date(c.get("DTSTART")).isoformat(): c for c in self.owned(calendar)}
         kept = [c for c in calendar.subcomponents if not self.is_owned(c)
                 or as_date(c.get("DTSTART")).isoformat() not in touched]
-        created = [self.to_event(plan.desired[key])
+        created = [self.to_event(plan.desired[key], next_sequence(before.get(key)))
                    for key in sorted(touched & plan.desired.keys())]
         calendar.subcomponents[:] = sort_events(kept + created)
         write_atomically(self.path, calendar.to_ical().decode("utf-8"))
@@ -63,20 +76,41 @@ class IcsCalendar(CalendarTarget):
         return [c for c in calendar.subcomponents if self.is_owned(c)]
 
     # -- writing -------------------------------------------------------------------------
-    def to_event(self, state: EventState) -> icalendar.Event:
+    def to_event(self, state: EventState, sequence: int = 0) -> icalendar.Event:
         event = icalendar.Event()
         event.add("UID", f"{self.namespace}-{state.start:%Y%m%d}@rotation-sync")
         event.add("DTSTAMP", datetime.now(UTC).replace(microsecond=0))
+        event.add("SEQUENCE", sequence)
         event.add("DTSTART", state.start)
         event.add("DTEND", state.end)
         event.add("SUMMARY", state.summary)
         event.add("DESCRIPTION", state.description)
         event.add("TRANSP", "TRANSPARENT")
+        if state.attendees and self.settings.organizer:
+            event.add("ORGANIZER", f"mailto:{self.settings.organizer}")
         for attendee in state.attendees:
             event.add("ATTENDEE", f"mailto:{attendee.email}",
                       parameters={"CN": attendee.name, "ROLE": "REQ-PARTICIPANT"})
         event.add(OWNER_PROPERTY, self.namespace)
         return event
+
+
+def next_sequence(previous: Any) -> int:
+    """One more than the event this one replaces (kept in the file itself, so it persists
+    across runs and machines): clients that trust SEQUENCE take the new dates."""
+    if previous is None:
+        return 0
+    try:
+        return max(0, int(str(previous.get("SEQUENCE", 0)))) + 1
+    except ValueError:
+        return 1
+
+
+def without_attendees(event: EventState) -> EventState:
+    if not event.attendees:
+        return event
+    names = ", ".join(f"{a.name} <{a.email}>" for a in event.attendees)
+    return replace(event, attendees=(), description=f"{event.description}\nEngineers: {names}.")
 
 
 def new_calendar() -> icalendar.Calendar:

@@ -8,7 +8,10 @@ from typing import Any
 
 from sync.core.clock import Clock
 from sync.core.roster import Roster, Rotation
+from sync.core.templates import render
 from sync.targets.base import Snapshot, Target
+
+TITLE_FIELDS = ("engineers", "handles", "start", "end")  # event_title's placeholders
 
 
 @dataclass(frozen=True, order=True)
@@ -37,6 +40,7 @@ class EventSettings:
     title: str
     attendees: bool
     handbook_url: str | None = None
+    organizer: str | None = None  # the ICS lists attendees only under an ORGANIZER
 
 
 def desired_events(roster: Roster, settings: EventSettings) -> dict[str, EventState]:
@@ -59,7 +63,7 @@ def event_for(rotation: Rotation, roster: Roster, settings: EventSettings) -> Ev
 def render_title(template: str, rotation: Rotation, roster: Roster) -> str:
     names = [roster.person(h).name if h else "TBD" for h in rotation.slots]
     handles = [f"@{h}" if h else "TBD" for h in rotation.slots]
-    return template.format_map({
+    return render(template, {
         "engineers": ", ".join(names) or "TBD",
         "handles": ", ".join(handles) or "TBD",
         "start": rotation.start.isoformat(),

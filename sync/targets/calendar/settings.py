@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from sync.config.sections import LocalPath, Section
+from sync.core.emails import email_problem
+from sync.core.templates import check_template
 from sync.targets.base import Target
-from sync.targets.calendar.model import EventSettings
+from sync.targets.calendar.model import TITLE_FIELDS, EventSettings
 
 if TYPE_CHECKING:
     from sync.targets.registry import Wiring
@@ -21,6 +23,21 @@ class CalendarCommon(Section):
     namespace: str = Field(
         "rotation-sync", pattern=r"^[a-z0-9-]{1,30}$",
         description="Marks the events this config owns, so two rosters can share a calendar.")
+    organizer: str | None = Field(
+        None, description="Email of the events' organizer; without it the .ics lists no "
+        "attendee and names the engineers in the description (strict clients need one).")
+
+    @field_validator("event_title")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        return check_template(value, TITLE_FIELDS)
+
+    @field_validator("organizer")
+    @classmethod
+    def _organizer_email(cls, value: str | None) -> str | None:
+        if value is not None and email_problem(value):
+            raise ValueError(f"{value!r} is not an email address Google accepts")
+        return value
 
 
 class IcsCalendar(CalendarCommon):
@@ -41,7 +58,8 @@ class GoogleCalendar(CalendarCommon):
 
 
 def event_settings(wiring: Wiring, section: CalendarCommon) -> EventSettings:
-    return EventSettings(section.event_title, section.attendees, wiring.handbook_url())
+    return EventSettings(section.event_title, section.attendees, wiring.handbook_url(),
+                         section.organizer)
 
 
 def build_ics(wiring: Wiring, section: IcsCalendar) -> Target:
@@ -54,4 +72,5 @@ def build_google(wiring: Wiring, section: GoogleCalendar) -> Target:
     """Credentials are checked here, before any write."""
     from sync.targets.calendar.google import GoogleCalendar as Google
 
-    return Google(event_settings(wiring, section), section)
+    return Google(event_settings(wiring, section), section,
+                  creds=wiring.google_credentials())

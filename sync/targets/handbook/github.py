@@ -55,6 +55,7 @@ from sync.targets.handbook.model import (
     cut_page,
     parse_rows,
 )
+from sync.targets.memory import Memory, recall, remember
 
 log = logging.getLogger(__name__)
 Mode = Literal["pull_request", "commit"]
@@ -76,23 +77,51 @@ class GithubPage(PageSnapshot):
 
 class HandbookGithub(HandbookTarget):
     def __init__(self, repo: str, path: str, branch: str, mode: Mode, token: str,
-                 api_url: str = "https://api.github.com", stamp: bool = False) -> None:
+                 api_url: str = "https://api.github.com", stamp: bool = False,
+                 memory: Memory | None = None) -> None:
+        """`memory` (the state store) remembers whether a pull request of ours is open."""
         super().__init__(stamp)
         self.github = GithubRepo(repo, path, branch, token, api_url)
         self.mode = mode
+        self.memory = memory
+        self.memory_key = f"handbook:open-pull:{repo}:{branch}:{path}"
 
     def read(self) -> GithubPage:
-        """The base branch's page; in pull_request mode, also our open pull request."""
-        base = self.github.read_branch(self.github.branch)
+        """The base branch's page; in pull_request mode, also our open pull request.
+
+        Commit mode reads the page by branch name: one call, and its blob sha is all the
+        commit needs. A pull request is built on a commit, so that mode reads the tip first."""
+        branch = self.github.branch
+        base = self.github.page_at(branch) if self.mode == "commit" else \
+            self.github.read_branch(branch)
         page = cut_page(base.text)
         proposal = self.github.open_pull() if self.mode == "pull_request" else None
         return GithubPage(parse_rows(page.table), page=page, base=base, proposal=proposal)
 
     def plan(self, roster: Roster, clock: Clock) -> TargetPlan:
-        plan = super().plan(roster, clock)  # the rows against the base branch
         if self.mode == "commit":
-            return plan
-        return self.against_pull_request(plan)
+            return super().plan(roster, clock)  # the rows against the base branch
+        quick = self.quick_plan(roster, clock)
+        if quick is not None:
+            return quick
+        plan = self.against_pull_request(super().plan(roster, clock))
+        self.remember_pull(snapshot_of(plan, GithubPage).proposal is not None)
+        return plan
+
+    def quick_plan(self, roster: Roster, clock: Clock) -> TargetPlan | None:
+        """pull_request mode at the request floor: when no pull request of ours is open (as
+        remembered) and the base already has the right table, one read of the page is the
+        whole plan. Otherwise None: the tip and our pull request are read as well."""
+        if recall(self.memory, self.memory_key) is not False:
+            return None
+        base = self.github.page_at(self.github.branch)
+        page = cut_page(base.text)
+        snapshot = GithubPage(parse_rows(page.table), page=page, base=base, proposal=None)
+        plan = self.plan_from(snapshot, roster, clock)
+        return None if plan.changes else plan
+
+    def remember_pull(self, is_open: bool) -> None:
+        remember(self.memory, self.memory_key, is_open)
 
     def apply(self, plan: TargetPlan) -> list[str]:
         proposal = snapshot_of(plan, GithubPage).proposal
@@ -150,12 +179,14 @@ class HandbookGithub(HandbookTarget):
         if proposal is not None:
             self.github.edit_pull(proposal, title, body)
             return report(f"Updated pull request #{proposal.number}: {proposal.url}")
+        self.remember_pull(True)  # before: a crash after opening must not hide it
         opened = self.github.create_pull(title, body)
         return report(f"Opened pull request #{opened.number}: {opened.url}")
 
     def retire(self, proposal: Proposal) -> list[str]:
         """The base already has the right table: no empty pull request is left behind."""
         self.github.close_pull(proposal)
+        self.remember_pull(False)
         self.github.delete_branch(HEAD_BRANCH)
         return report(f"Closed pull request #{proposal.number}: {self.github.branch} "
                       "already had the right table.")

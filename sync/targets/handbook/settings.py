@@ -45,7 +45,7 @@ def build_github(wiring: Wiring, section: GithubHandbook) -> Target:
     token = secret("GITHUB_TOKEN", "[handbook] kind = \"github\" needs a GitHub token "
                    f"with Contents and Pull requests read/write on {section.repo}.")
     return HandbookGithub(section.repo, section.path, section.branch, section.mode, token,
-                          section.api_url, section.stamp)
+                          section.api_url, section.stamp, wiring.memory())
 
 
 def page_url(section: GithubHandbook) -> str:

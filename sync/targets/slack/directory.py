@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync.clients.slack import SlackApi, slack_escape
 from sync.core.messages import Markup, Part
 from sync.core.roster import Person, Roster
 from sync.targets.slack.model import Member
+
+if TYPE_CHECKING:
+    from sync.targets.slack.remembered import RememberedAccounts
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +52,10 @@ class Directory:
     """People ↔ Slack accounts for one run: each person and each member id is looked up at
     most once, however many times planning, applying and announcing ask."""
 
-    def __init__(self, api: SlackApi, roster: Roster | None) -> None:
+    def __init__(self, api: SlackApi, roster: Roster | None,
+                 remembered: RememberedAccounts | None = None) -> None:
         self.api = api
+        self.remembered = remembered
         self.people = list(roster.people.values()) if roster else []
         self.by_person: dict[str, Account | None] = {}
         self.by_id: dict[str, Account | None] = {}
@@ -59,7 +64,12 @@ class Directory:
     def account(self, person: Person) -> Account | None:
         """The People `Slack ID` when given, otherwise whoever has the person's email."""
         if person.key not in self.by_person:
-            found = self.user(person.slack_id) if person.slack_id else self.lookup(person.email)
+            found = self.remembered.get(person) if self.remembered else None
+            if found is None:
+                found = self.user(person.slack_id) if person.slack_id else \
+                    self.lookup(person.email)
+                if found is not None and self.remembered:
+                    self.remembered.put(person, found)
             self.by_person[person.key] = found
             if found is not None:
                 self.by_id[found.id] = found
@@ -112,6 +122,9 @@ class Directory:
             known = self.by_person.get(person.key)
             if person.slack_id == user_id or (known is not None and known.id == user_id):
                 return person
+        remembered = self.remembered.holder(user_id, self.people) if self.remembered else None
+        if remembered is not None:
+            return remembered
         account = self.user(user_id)
         email = account.email.lower() if account else ""
         return next((p for p in self.people if email and p.email.lower() == email

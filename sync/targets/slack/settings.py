@@ -48,4 +48,4 @@ def build_slack(wiring: Wiring, section: SlackSlack) -> Target:
     from sync.targets.slack.slack import SlackUserGroup
 
     return SlackUserGroup(group_settings(section), wiring.slack_api(),
-                          section.announce_channel)
+                          section.announce_channel, wiring.memory())

@@ -20,8 +20,10 @@ from sync.core.plan import TargetPlan
 from sync.core.roster import Person, Roster
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, snapshot_of
+from sync.targets.memory import Memory
 from sync.targets.slack.directory import Directory
 from sync.targets.slack.model import GroupSettings, GroupState, SlackTarget, group_of
+from sync.targets.slack.remembered import RememberedAccounts
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,15 +39,18 @@ class SlackUserGroup(SlackTarget):
     """The user group `@handle` holds the engineers on rotation now."""
 
     def __init__(self, settings: GroupSettings, api: SlackApi,
-                 announce_channel: str | None = None) -> None:
+                 announce_channel: str | None = None, memory: Memory | None = None) -> None:
+        """`memory` (the state store) keeps people's Slack accounts between runs."""
         super().__init__(settings, announce_channel)
         self.api = api
+        self.memory = memory
 
     # -- reading and planning ------------------------------------------------------------
     def plan(self, roster: Roster, clock: Clock) -> TargetPlan:
         """Every plan starts a fresh directory, so each run sees Slack as it is now; the
         engineers on rotation are looked up first, so members need no users.info."""
-        directory = Directory(self.api, roster)
+        remembered = RememberedAccounts(self.memory) if self.memory is not None else None
+        directory = Directory(self.api, roster, remembered)
         for person in roster.on_call(clock.now).people:
             directory.account(person)
         return self.plan_from(self.read_with(directory), roster, clock)
