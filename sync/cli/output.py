@@ -103,8 +103,9 @@ def print_conflicts(console: Console, report: Report) -> None:
     for column in ("Who", "Away", "Rotation", "Row"):
         table.add_column(column)
     for conflict in report.conflicts:
-        table.add_row(escape(f"{conflict.person.name} (@{conflict.person.github})"),
-                      conflict.days, conflict.rotation.label, str(conflict.rotation.row or ""))
+        table.add_row(shown(f"{conflict.person.name} (@{conflict.person.github})"),
+                      conflict.days, shown(conflict.rotation.label),
+                      str(conflict.rotation.row or ""))
     console.print(table)
 
 
