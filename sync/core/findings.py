@@ -24,6 +24,10 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "bad-slack-id": ("error", "a Slack ID that is not a member ID"),
     "sheet-error": ("error", "a cell showing a spreadsheet error (#REF!, #N/A, …)"),
     "unsafe-text": ("error", "|, a line break in a handle, HTML or Markdown markup"),
+    "csv-encoding": ("error", "a CSV file that is not UTF-8 text"),
+    "csv-separator": ("error", "a CSV file separated by ; or tabs instead of commas"),
+    "csv-format": ("error", "a CSV file that cannot be read as CSV at all"),
+    "extra-cells": ("error", "a CSV row with more cells than the header (an unquoted comma)"),
     "date-out-of-range": ("error", "a date before 1970 or after 2099, which calendars "
                                    "cannot hold"),
     "duplicate-email": ("error", "the same Email on two People rows"),
@@ -40,6 +44,8 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "gap": ("warning", "days between consecutive rotations with nobody on rotation"),
     "timezone-coverage": ("warning", "all engineers' UTC offsets within 3 hours"),
     "no-current-rotation": ("warning", "no rotation contains today"),
+    "slack-unmatched": ("warning", "an engineer on rotation now whom Slack cannot match (no "
+                                   "account, deactivated, bot, guest, a shared email)"),
     # time off (issue 15)
     "bad-country": ("error", "a People Country that is not a two-letter ISO code"),
     "time-off-conflict": ("warning", "time off during someone's rotation that no Overrides "

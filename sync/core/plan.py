@@ -7,12 +7,14 @@ a group's handle). The planner compares two such maps; targets only read and wri
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, Protocol
 
+from sync.core.findings import Finding
 from sync.core.messages import Addressbook, Message
 from sync.core.refusals import refusal
+from sync.core.wording import what_changed
 
 Action = Literal["create", "update", "delete"]
 
@@ -42,7 +44,9 @@ class TargetPlan:
     `actual` is what `read()` saw: the owned records, as a Snapshot that also carries what
     the write needs (raw events, a group id, a blob sha). `messages` are what the sync
     entails besides the writes (an announcement, direct messages): the messenger sends them,
-    and `addresses` says how to mention and reach people where they go.
+    and `addresses` says how to mention and reach people where they go. `findings` are what
+    reading the target taught about the roster (an engineer Slack cannot match): they join
+    the run's findings.
     """
 
     target: str
@@ -53,6 +57,7 @@ class TargetPlan:
     messages: tuple[Message, ...] = ()
     addresses: Addressbook | None = None
     today: date | None = None
+    findings: tuple[Finding, ...] = ()
 
     def deletes(self) -> list[Change]:
         return [change for change in self.changes if change.action == "delete"]
@@ -74,19 +79,10 @@ def diff(desired: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Change]:
 
 
 def describe_update(before: Any, after: Any) -> str:
-    """'2022-08-10 to 2022-09-06: attendees a@x.com → a@x.com, c@x.com'."""
-    changed = [f"{item.name} {show(getattr(before, item.name))} → "
-               f"{show(getattr(after, item.name))}"
-               for item in fields(after) if getattr(before, item.name) != getattr(after, item.name)]
-    return f"update {after.describe()}: " + "; ".join(changed)
-
-
-def show(value: Any) -> str:
-    if isinstance(value, tuple):
-        return "(" + ", ".join(show(item) for item in value) + ")" if value else "(none)"
-    if isinstance(value, str) and len(value) > 60:
-        return repr(value[:57] + "...")
-    return str(value) if not isinstance(value, str) else repr(value)
+    """'update 2022-08-10 to 2022-09-06 (…): engineers add @c; remove @b' (core/wording)."""
+    label = getattr(after, "label", None)
+    what = label if isinstance(label, str) else after.describe()
+    return f"update {what}: " + "; ".join(what_changed(before, after))
 
 
 def mass_delete(plan: TargetPlan) -> str | None:

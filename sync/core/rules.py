@@ -1,9 +1,12 @@
 """Rules across rotations: overlaps and gaps, lengths, team size, timezone coverage, and
-whether anyone is on rotation now. They read a Roster, so "now" means what on_call says."""
+whether anyone is on rotation now. They read a Roster, so "now" means what on_call says.
+
+Rotations that ended before today get no warnings: nobody can act on them any more.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sync.core.cells import Table, engineer_columns
 from sync.core.clock import Clock, format_offset, utc_offset
@@ -16,25 +19,36 @@ TBD_HORIZON = timedelta(days=14)
 NARROW_SPREAD = timedelta(hours=3)
 
 
-def check_sequence(rotations: list[Rotation], tab: str, findings: Findings) -> None:
-    """Overlaps are errors; gaps between consecutive rotations are warnings."""
+def check_sequence(rotations: list[Rotation], tab: str, findings: Findings,
+                   today: date | None = None) -> None:
+    """Overlaps are errors; gaps between consecutive rotations are warnings, unless the
+    gap ended before `today`."""
     previous: Rotation | None = None
     for rotation in sorted(rotations, key=lambda r: (r.start, r.row or 0)):
         if previous is not None and rotation.start <= previous.end:
             findings.error("overlap", tab, rotation.row, "Start",
                            f"{rotation.label} overlaps row {previous.row} ({previous.label}).")
-        elif previous is not None and rotation.start > previous.end + timedelta(days=1):
-            first_gap = previous.end + timedelta(days=1)
-            last_gap = rotation.start - timedelta(days=1)
-            findings.warning("gap", tab, rotation.row, "Start",
-                             f"nobody is on rotation from {first_gap} to {last_gap} "
-                             f"(between row {previous.row} and row {rotation.row}).")
+        elif previous is not None:
+            check_gap(previous, rotation, tab, findings, today)
         if previous is None or rotation.end > previous.end:
             previous = rotation
 
 
+def check_gap(previous: Rotation, rotation: Rotation, tab: str, findings: Findings,
+              today: date | None) -> None:
+    first_gap = previous.end + timedelta(days=1)
+    last_gap = rotation.start - timedelta(days=1)
+    if last_gap < first_gap or (today is not None and last_gap < today):
+        return
+    findings.warning("gap", tab, rotation.row, "Start",
+                     f"nobody is on rotation from {first_gap} to {last_gap} "
+                     f"(between row {previous.row} and row {rotation.row}).")
+
+
 def check_rotations(roster: Roster, clock: Clock, tab: str, table: Table,
-                    findings: Findings) -> None:
+                    findings: Findings, skip: frozenset[int] = frozenset()) -> None:
+    """Warnings about each rotation that has not ended; `skip` holds the rows whose
+    engineers already have an error (their slots are not all known)."""
     rotations = roster.rotations
     if not rotations and not findings.has_errors:
         findings.error("empty-roster", tab, None, None,
@@ -43,10 +57,13 @@ def check_rotations(roster: Roster, clock: Clock, tab: str, table: Table,
         return
     engineers_title = table.title(engineer_columns(table)[0])
     for rotation in rotations:
+        if rotation.end < clock.today:
+            continue
         check_length(rotation, tab, table.title("end"), findings)
-        check_team(rotation, clock, tab, engineers_title, findings)
-        check_coverage(rotation, roster, tab, engineers_title, findings)
-    if rotations and roster.on_call(clock.now).rotation is None:
+        if rotation.row not in skip:
+            check_team(rotation, clock, tab, engineers_title, findings)
+            check_coverage(rotation, roster, tab, engineers_title, findings)
+    if rotations and roster.running(clock.now) is None:
         findings.warning("no-current-rotation", tab, None, None,
                          f"no rotation covers today ({clock.today}), so nobody is on call.")
 

@@ -11,6 +11,7 @@ from datetime import date
 from sync.core.absence import Absence
 from sync.core.cells import Table, cell_problem, cells_are_clean, one_line, read_table, text
 from sync.core.findings import Findings
+from sync.core.handles import GITHUB_LOGIN
 from sync.core.roster import Person
 from sync.sources import Cell, RawTab
 
@@ -48,8 +49,6 @@ def parse_row(table: Table, number: int, row: list[Cell], people: dict[str, Pers
 
 def known_handle(table: Table, number: int, row: list[Cell], people: dict[str, Person],
                  findings: Findings) -> str | None:
-    from sync.core.validate import GITHUB_LOGIN
-
     value = text(table.cell(row, "github"))
     handle = value.removeprefix("@")
     column = table.title("github")

@@ -24,13 +24,19 @@ from sync.core.cells import (
 from sync.core.clock import Clock
 from sync.core.emails import email_problem
 from sync.core.findings import Finding, Findings
+from sync.core.handles import (
+    GITHUB_LOGIN,
+    KnownPeople,
+    invalid_handle_message,
+    split_handles,
+    unknown_handle_message,
+)
 from sync.core.limits import date_range_text, in_range
 from sync.core.roster import Person, Roster, Rotation
 from sync.core.rules import check_rotations, check_sequence
 from sync.core.time_off_tab import parse_time_off
-from sync.sources import Cell, RawRoster
+from sync.sources import Cell, RawRoster, RawTab
 
-GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 COUNTRY = re.compile(r"^[A-Za-z]{2}$")  # ISO 3166-1 alpha-2, for [time_off] holidays
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -44,8 +50,8 @@ PEOPLE_HEADERS = ("github", "name", "email", "timezone")
 def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]]:
     """Parse and check the roster; the Roster is None when any error was found."""
     findings = Findings()
-    rotations_table = read_table(raw.rotations, ROTATION_HEADERS, findings)
-    people_table = read_table(raw.people, PEOPLE_HEADERS, findings)
+    rotations_table = read_readable(raw.rotations, ROTATION_HEADERS, findings)
+    people_table = read_readable(raw.people, PEOPLE_HEADERS, findings)
     if rotations_table is not None and not engineer_columns(rotations_table):
         findings.error("missing-header", raw.rotations.name, 1, "Engineers",
                        'the header row needs an "Engineers" column (or "Engineer 1", '
@@ -56,25 +62,41 @@ def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]
     oversized_cells(rotations_table, (*ROTATION_HEADERS, *engineer_columns(rotations_table)),
                     findings)
     oversized_cells(people_table, (*PEOPLE_HEADERS, "slack id"), findings)
-    people = parse_people(people_table, findings)
-    rotations = parse_rotations(rotations_table, people, findings)
-    time_off = parse_time_off(raw.time_off, people, findings)
-    roster = Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)), people=people,
-                    timezone=clock.tz.key, handoff_time=clock.handoff, time_off=time_off)
-    check_sequence(rotations, raw.rotations.name, findings)
-    check_rotations(roster, clock, raw.rotations.name, rotations_table, findings)
-    ordered = sorted(findings.items, key=lambda f: (f.severity != "error",
-                                                    f.tab != raw.rotations.name,
-                                                    f.row is None, f.row or 0))
+    known = parse_people(people_table, findings)
+    rotations, partial = parse_rotations(rotations_table, known, findings)
+    time_off = parse_time_off(raw.time_off, known.people, findings)
+    roster = Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)),
+                    people=known.people, timezone=clock.tz.key, handoff_time=clock.handoff,
+                    time_off=time_off)
+    check_sequence(rotations, raw.rotations.name, findings, today=clock.today)
+    check_rotations(roster, clock, raw.rotations.name, rotations_table, findings,
+                    skip=frozenset(partial))
+    tabs = [raw.people.name, raw.rotations.name]  # People first: their errors are causes
+    ordered = sorted(findings.items, key=lambda f: (
+        f.severity != "error", tabs.index(f.tab) if f.tab in tabs else len(tabs),
+        f.row is None, f.row or 0))
     return (None if findings.has_errors else roster), ordered
 
 
+def read_readable(tab: RawTab, required: tuple[str, ...], findings: Findings) -> Table | None:
+    """The tab's table, after what the source could not read (a file that is not UTF-8,
+    a row with more cells than the header) is reported; None when the tab is unreadable."""
+    for problem in tab.problems:
+        findings.error(problem.code, tab.name, problem.row, None, problem.message)
+    if any(problem.blocking for problem in tab.problems):
+        return None
+    return read_table(tab, required, findings)
+
+
 # -- people ------------------------------------------------------------------------------
-def parse_people(table: Table, findings: Findings) -> dict[str, Person]:
+def parse_people(table: Table, findings: Findings) -> KnownPeople:
+    """The valid People rows, and the handles of rows that were reported as wrong."""
     people: dict[str, Person] = {}
+    rejected: set[str] = set()
     for row_number, row in table.body():
         person = parse_person(table, row_number, row, findings)
         if person is None:
+            rejected.add(text(table.cell(row, "github")).removeprefix("@").lower())
             continue
         if person.key in people:
             findings.error("duplicate-person", table.tab.name, row_number, table.title("github"),
@@ -84,7 +106,7 @@ def parse_people(table: Table, findings: Findings) -> dict[str, Person]:
         if shared_email(person, people, table, findings):
             continue
         people[person.key] = person
-    return people
+    return KnownPeople(people, frozenset(rejected - people.keys()))
 
 
 def parse_person(table: Table, row_number: int, row: list[Cell],
@@ -157,28 +179,35 @@ def known_timezone(name: str) -> bool:
 
 
 # -- rotations ---------------------------------------------------------------------------
-def parse_rotations(table: Table, people: dict[str, Person],
-                    findings: Findings) -> list[Rotation]:
-    rotations = []
+def parse_rotations(table: Table, known: KnownPeople,
+                    findings: Findings) -> tuple[list[Rotation], set[int]]:
+    """The rotations, and the rows whose engineers had an error (their slot count and
+    coverage are not checked: the error says what is wrong)."""
+    rotations, partial = [], set()
     for row_number, row in table.body():
-        rotation = parse_rotation(table, row_number, row, people, findings)
+        rotation, complete = parse_rotation(table, row_number, row, known, findings)
         if rotation is not None:
             rotations.append(rotation)
-    return rotations
+        if not complete:
+            partial.add(row_number)
+    return rotations, partial
 
 
-def parse_rotation(table: Table, row_number: int, row: list[Cell],
-                   people: dict[str, Person], findings: Findings) -> Rotation | None:
+def parse_rotation(table: Table, row_number: int, row: list[Cell], known: KnownPeople,
+                   findings: Findings) -> tuple[Rotation | None, bool]:
+    """The rotation (None when its dates are wrong), and whether all its people are known."""
     start = parse_date(table, row_number, row, "start", findings)
     end = parse_date(table, row_number, row, "end", findings)
-    slots = parse_slots(table, row_number, row, people, findings)
+    slots = parse_slots(table, row_number, row, known, findings)
+    complete = slots is not None and all(h is None or h.lower() in known.people
+                                         for h in slots)
     if start is None or end is None:
-        return None
+        return None, complete
     if end < start:
         findings.error("end-before-start", table.tab.name, row_number, table.title("end"),
                        f"End {end} is before Start {start}.")
-        return None
-    return Rotation(start=start, end=end, slots=tuple(slots or ()), row=row_number)
+        return None, complete
+    return Rotation(start=start, end=end, slots=tuple(slots or ()), row=row_number), complete
 
 
 def parse_date(table: Table, row_number: int, row: list[Cell], name: str,
@@ -224,7 +253,7 @@ def to_date(cell: Cell) -> date | None:
         return None
 
 
-def parse_slots(table: Table, row_number: int, row: list[Cell], people: dict[str, Person],
+def parse_slots(table: Table, row_number: int, row: list[Cell], known: KnownPeople,
                 findings: Findings) -> list[str | None] | None:
     """The rotation's handles in order (None for TBD), or None when any is wrong."""
     columns = engineer_columns(table)
@@ -235,38 +264,36 @@ def parse_slots(table: Table, row_number: int, row: list[Cell], people: dict[str
     seen: dict[str, str] = {}
     for name in columns:
         for token in split_handles(text(table.cell(row, name))):
-            slot = check_handle(token, table, row_number, name, people, seen, findings)
+            slot = check_handle(token, table, row_number, name, known, seen, findings)
             ok = ok and slot is not False
             if slot is not False:
                 slots.append(slot)
     return slots if ok else None
 
 
-def split_handles(value: str) -> list[str]:
-    return [token.strip() for token in re.split(r"[,\n\r]", value) if token.strip()]
-
-
 def check_handle(token: str, table: Table, row_number: int, column: str,
-                 people: dict[str, Person], seen: dict[str, str],
+                 known: KnownPeople, seen: dict[str, str],
                  findings: Findings) -> str | Literal[False] | None:
-    """The handle, None for TBD, or False after reporting what is wrong with it."""
+    """The handle, None for TBD, or False after reporting what is wrong with it. A person
+    whose People row is wrong counts as named: their row's error says why."""
     tab, title = table.tab.name, table.title(column)
     if token.upper() == "TBD":
         return None
     handle = token.removeprefix("@")
     if not GITHUB_LOGIN.match(handle):
         findings.error("invalid-handle", tab, row_number, title,
-                       f'"{token}" is not a valid GitHub username.')
+                       invalid_handle_message(token, known))
         return False
-    if handle.lower() not in people:
+    if not known.knows(handle):
         findings.error("unknown-handle", tab, row_number, title,
-                       f"@{handle} is not on the People tab; add them there first.")
+                       unknown_handle_message(handle, known))
         return False
     if handle.lower() in seen:
         findings.error("duplicate-engineer", tab, row_number, title,
                        f"@{handle} is listed twice in this rotation.")
         return False
     seen[handle.lower()] = handle
-    return people[handle.lower()].github
+    person = known.people.get(handle.lower())
+    return person.github if person else handle
 
 

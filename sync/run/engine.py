@@ -9,7 +9,7 @@ go to the messenger once its writes are done (a dry run only previews them).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,6 +30,7 @@ from sync.targets.registry import NAMES
 log = logging.getLogger(__name__)
 
 Status = Literal["ok", "failed", "skipped"]
+REFUSED = "refused (mass delete): nothing was written"
 
 
 @dataclass
@@ -93,12 +94,13 @@ class Engine:
         if result.roster is None:
             return result
         plans = self.plan_all(result.roster, result.targets)
+        result.findings.extend(target_findings(plans.values()))
         refusals = [] if force_delete else self.guard(plans)
         if refusals:
             result.findings.extend(refusals)
             result.exit_code = Outcome.INVALID_ROSTER
             for name, plan in plans.items():
-                result.targets[name] = TargetResult("skipped", "refused: nothing was written",
+                result.targets[name] = TargetResult("skipped", REFUSED,
                                                     plan.changes, list(plan.notes))
             return result
         if apply:
@@ -157,6 +159,14 @@ class Engine:
                 results[name].changes = plan.changes
                 continue
             results[name].notes.extend(notes)
+
+
+def target_findings(plans: Iterable[TargetPlan]) -> list[Finding]:
+    """What reading the targets found (an engineer Slack cannot match), each once."""
+    found: list[Finding] = []
+    for plan in plans:
+        found += [finding for finding in plan.findings if finding not in found]
+    return found
 
 
 def skipped_targets() -> dict[str, TargetResult]:

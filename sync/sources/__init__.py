@@ -9,11 +9,24 @@ Cell = str | int | float | None
 
 
 @dataclass(frozen=True)
+class TabProblem:
+    """What a source could not read as cells (a file that is not UTF-8, a row with more
+    cells than the header); validation reports it as a finding of `code`. A blocking
+    problem means the tab's cells are not checked at all."""
+
+    code: str
+    row: int | None
+    message: str
+    blocking: bool = False
+
+
+@dataclass(frozen=True)
 class RawTab:
     """A tab as the manager sees it: rows[0] is the header (sheet row 1)."""
 
     name: str
     rows: list[list[Cell]]
+    problems: tuple[TabProblem, ...] = ()
 
 
 @dataclass(frozen=True)

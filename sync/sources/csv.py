@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sync.clients.files import write_atomically
 from sync.errors import SourceError
-from sync.sources import Cell, RawRoster, RawTab
+from sync.sources import RawRoster, RawTab
+from sync.sources.csv_text import parse_tab
 
 STATUS_FILE = "sync-status.csv"
-UNLIMITED = 2**31 - 1
 
 
 class CsvSource:
@@ -30,14 +30,12 @@ class CsvSource:
 
 def read_tab(name: str, path: Path) -> RawTab:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"The {name} file {path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise SourceError(f"The {name} file {path} cannot be read: {error}") from None
-    csv.field_size_limit(UNLIMITED)  # an oversized cell is a finding naming it, not a crash
-    rows: list[list[Cell]] = [list(row) for row in csv.reader(text.splitlines(keepends=True))]
-    return RawTab(name, rows)
+    return parse_tab(name, path.name, data)
 
 
 def to_csv(rows: list[list[str]]) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from sync.core.clock import Clock
+from sync.core.findings import Finding
 from sync.core.messages import Addressbook, Message
 from sync.core.plan import Change, TargetPlan, diff
 from sync.core.roster import Roster
@@ -49,7 +50,8 @@ class Target(ABC):
         desired, notes = self.desired(roster, clock, snapshot)
         return TargetPlan(self.name, desired, snapshot, self.diff(desired, snapshot, clock),
                           tuple(notes), self.messages(roster, clock, snapshot),
-                          self.addresses(snapshot), clock.today)
+                          self.addresses(snapshot), clock.today,
+                          self.findings(roster, clock, snapshot))
 
     def diff(self, desired: Mapping[str, Any], snapshot: Snapshot,
              clock: Clock) -> list[Change]:
@@ -71,6 +73,12 @@ class Target(ABC):
     def messages(self, roster: Roster, clock: Clock,
                  snapshot: Snapshot) -> tuple[Message, ...]:
         """What this sync entails telling people; most targets tell nobody."""
+        return ()
+
+    def findings(self, roster: Roster, clock: Clock,
+                 snapshot: Snapshot) -> tuple[Finding, ...]:
+        """What reading the target found wrong with the roster (warnings only: errors belong
+        to validation, before any target is read); most targets find nothing."""
         return ()
 
     def addresses(self, snapshot: Snapshot) -> Addressbook | None:

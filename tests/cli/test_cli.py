@@ -22,7 +22,8 @@ def test_validate_prints_findings(workspace: Workspace) -> None:
     result = workspace.run("validate", "--today", TODAY)
     assert result.exit_code == 0
     assert "engineer-count" not in result.stdout  # the human table shows messages, not codes
-    assert "2022-08-10 to 2022-09-06 has 2 engineer slots" in result.stdout
+    assert "2022-09-07 to 2022-10-09 has 2 engineer slots" in result.stdout
+    assert "2022-08-10 to 2022-09-06" not in result.stdout  # ended before today: no warning
 
 
 def test_json_shape(workspace: Workspace) -> None:
@@ -268,3 +269,14 @@ def test_moving_the_only_rotation_is_not_a_mass_delete(workspace: Workspace) -> 
     changes = document["targets"]["calendar"]["changes"]
     assert [(c["action"], c["key"]) for c in changes] == [("delete", "2022-08-10"),
                                                           ("create", "2022-08-11")]
+
+
+def test_a_bad_people_cell_is_one_finding_through_the_cli(workspace: Workspace) -> None:
+    people = (workspace.folder / "roster" / "people.csv").read_text()
+    (workspace.folder / "roster" / "people.csv").write_text(
+        people.replace("Europe/Berlin", "Europe/Berln"))
+    code, document = workspace.run_json("validate", "--today", TODAY)
+    assert code == 1
+    assert [(f["code"], f["tab"], f["row"]) for f in document["findings"]
+            if f["severity"] == "error"] == [("unknown-timezone", "People", 4)]
+    assert not any("valerybugakov" in f["message"] for f in document["findings"])

@@ -92,3 +92,48 @@ def test_sheets_noop_run_rewrites_only_the_status_tab(tmp_path: Path,
     assert workspace.snapshot() == written
     assert google.writes()
     assert all("Sync status" in unquote(r.path) for r in google.writes())
+
+
+def target_lines(workspace: Workspace) -> dict[str, list[str]]:
+    names = ("calendar", "slack", "handbook")
+    return {row[0]: row for row in status_csv(workspace) if row and row[0] in names}
+
+
+def test_targets_of_an_invalid_run_say_skipped_roster_invalid(tmp_path: Path) -> None:
+    workspace = with_status_tab(make_workspace(tmp_path))
+    (workspace.folder / "roster" / "rotations.csv").write_text(BROKEN)
+    assert workspace.run("sync", "--today", TODAY).exit_code == 1
+    lines = target_lines(workspace)
+    assert set(lines) == {"calendar", "slack", "handbook"}
+    for line in lines.values():
+        assert line[1:] == ["skipped", "", "", "skipped: roster invalid"]
+    assert "in sync" not in str(status_csv(workspace))
+
+
+def test_targets_of_a_refused_run_say_refused(tmp_path: Path) -> None:
+    from tests.helpers import rotations_rows, to_csv
+
+    workspace = with_status_tab(make_workspace(tmp_path))
+    assert workspace.run("sync", "--today", TODAY).exit_code == 0
+    rows = rotations_rows([("2022-11-08", "2022-12-05", ["keegancsmith", "tbliu98"])])
+    (workspace.folder / "roster" / "rotations.csv").write_text(to_csv(rows))
+    assert workspace.run("sync", "--today", TODAY).exit_code == 1
+    lines = target_lines(workspace)
+    assert lines["calendar"][4] == "refused (mass delete): nothing was written"
+    assert all(line[4].startswith("refused (mass delete)") for line in lines.values())
+    assert "in sync" not in str(status_csv(workspace))
+
+
+def test_targets_left_out_by_only_are_not_in_sync(tmp_path: Path) -> None:
+    workspace = with_status_tab(make_workspace(tmp_path))
+    assert workspace.run("sync", "--today", TODAY, "--only", "calendar").exit_code == 0
+    lines = target_lines(workspace)
+    assert lines["slack"][4] == "skipped: not selected (--only)"
+    assert lines["calendar"][4] == "3 change(s)"
+
+
+def test_target_notes_appear_in_the_status_tab(tmp_path: Path) -> None:
+    workspace = with_status_tab(make_workspace(tmp_path))
+    assert workspace.run("sync", "--today", "2023-06-01").exit_code == 0  # nobody on call
+    notes = [row for row in status_csv(workspace) if row[2:3] == ["note"]]
+    assert any("empty_policy = keep" in row[4] for row in notes), status_csv(workspace)

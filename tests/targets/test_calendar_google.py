@@ -247,7 +247,10 @@ def test_hand_made_drift_is_shown_then_repaired(google: FakeGoogle) -> None:
     drift = plan(target(google))
     assert [(c.action, c.key) for c in drift.changes] == [
         ("update", "2022-08-10"), ("update", "2022-09-07"), ("create", "2022-10-10")]
-    assert "summary 'Moved by hand'" in drift.changes[0].summary
+    assert drift.changes[0].summary == (
+        'update 2022-08-10 to 2022-09-06: title "Escalation engineer rotation: Keegan '
+        'Carruthers-Smith, Bolaji Olajide" (was "Moved by hand"); attendees add '
+        "keegan@example.com")
     assert "a time was set by hand" in drift.changes[1].summary
     assert "marked busy by hand" in drift.changes[1].summary
     sync(target(google), make_roster(ROSTER_A), DAY)

@@ -140,8 +140,9 @@ def test_pull_request_body_lists_rows_added_changed_and_removed(fake: FakeGitHub
     sync(target(fake))
     body = fake.pulls(REPO)[0].body or ""
     assert "**Added**\n\n- 2022-11-08 to 2022-12-05: `@priya-nair, TBD`" in body
-    assert ("**Changed**\n\n- 2022-09-07 to 2022-10-09: `@keegancsmith, @valerybugakov` → "
-            "`@kenji-sato, @valerybugakov, @sven-larsen`") in body
+    assert ("**Changed**\n\n- 2022-09-07 to 2022-10-09: engineers add `@kenji-sato`, "
+            "`@sven-larsen` and remove `@keegancsmith` "
+            "(now `@kenji-sato, @valerybugakov, @sven-larsen`)") in body, body
     assert "**Removed**\n\n- 2022-10-10 to 2022-11-07: `@tbliu98, TBD, TBD`" in body
     assert "](https://github.com/" not in body, "handles in code spans: nobody is @-mentioned"
 
@@ -420,8 +421,8 @@ def test_title_names_up_to_three_changes_then_counts():
 def test_body_mentions_a_changed_end_date():
     change = Change("update", "2022-09-07", "", row("2022-09-07 to 2022-10-09"),
                     row("2022-09-07 to 2022-10-16"))
-    assert "- 2022-09-07 to 2022-10-16 (was 2022-09-07 to 2022-10-09): `@a` → `@a`" in \
-        pull_body([change], PATH)
+    assert ("- 2022-09-07 to 2022-10-16: dates 2022-09-07 to 2022-10-09 → 2022-09-07 to "
+            "2022-10-16 (now `@a`)") in pull_body([change], PATH)
 
 
 # -- wiring ------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from typing import Any
 from sync.core.clock import Clock
 from sync.core.roster import Roster, Rotation
 from sync.core.templates import render
+from sync.core.wording import changed, moved, retitled
 from sync.targets.base import Snapshot, Target
 
+DESCRIPTION_OPENING = "Escalation engineer rotation"
 TITLE_FIELDS = ("engineers", "handles", "start", "end")  # event_title's placeholders
 
 
@@ -31,8 +33,23 @@ class EventState:
     description: str
     attendees: tuple[Attendee, ...]
 
+    @property
+    def label(self) -> str:
+        return f"{self.start} to {self.end - timedelta(days=1)}"
+
     def describe(self) -> str:
-        return f"{self.start} to {self.end - timedelta(days=1)} ({self.summary})"
+        return f"{self.label} ({self.summary})"
+
+    def changes_from(self, before: EventState) -> list[str]:
+        """'dates … → …; engineers add @c, remove @b; title "…" (was "…")'."""
+        words = moved(before.label, self.label)
+        words += changed("engineers", handles_in(before.description),
+                         handles_in(self.description))
+        words += retitled(before.summary, self.summary)
+        words += changed("attendees", before.attendees, self.attendees)
+        if self.description != before.description and not words:
+            words.append("description put back as the roster has it")
+        return words or ["details put back as the roster has them"]
 
 
 @dataclass(frozen=True)
@@ -73,12 +90,20 @@ def render_title(template: str, rotation: Rotation, roster: Roster) -> str:
 
 def event_description(rotation: Rotation, handbook_url: str | None) -> str:
     handles = ", ".join(f"@{h}" if h else "TBD" for h in rotation.slots) or "TBD"
-    lines = [f"Escalation engineer rotation {rotation.label}: {handles}.",
+    lines = [f"{DESCRIPTION_OPENING} {rotation.label}: {handles}.",
              "Kept in sync with the rotation roster by rotation-sync; edit the roster, "
              "not this event."]
     if handbook_url:
         lines.append(f"Handbook: {handbook_url}")
     return "\n".join(lines)
+
+
+def handles_in(description: str) -> list[str]:
+    """The engineers an event's description names (its first line, as written above)."""
+    first = description.split("\n", 1)[0]
+    if not first.startswith(DESCRIPTION_OPENING) or ": " not in first:
+        return []
+    return [h for h in first.split(": ", 1)[1].rstrip(".").split(", ") if h.startswith("@")]
 
 
 class CalendarTarget(Target):

@@ -64,6 +64,7 @@ PULL_KEY = "pull-request"
 VERBS = {"create": "add", "update": "update", "delete": "remove"}
 MAX_LISTED = 3  # more changes than this and the title counts them instead of naming them
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+HANDLE = re.compile(r"@[A-Za-z0-9-]+")  # shown in code spans in the body: nobody is mentioned
 
 
 # -- the target --------------------------------------------------------------------------
@@ -271,9 +272,8 @@ def pull_body(changes: list[Change], path: str) -> str:
 def bullet(change: Change) -> str:
     before, after = change.before, change.after
     if isinstance(before, RowState) and isinstance(after, RowState):
-        was = f" (was {before.rotation})" if before.rotation != after.rotation else ""
-        return (f"- {after.rotation}{was}: {people(before.engineers)} → "
-                f"{people(after.engineers)}")
+        words = HANDLE.sub(lambda m: f"`{m.group()}`", "; ".join(after.changes_from(before)))
+        return f"- {after.rotation}: {words} (now {people(after.engineers)})"
     row = after if isinstance(after, RowState) else before
     assert isinstance(row, RowState)
     return f"- {row.rotation}: {people(row.engineers)}"

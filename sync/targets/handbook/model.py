@@ -16,6 +16,7 @@ from typing import Any
 from sync.core.clock import Clock
 from sync.core.plan import Change, TargetPlan, diff
 from sync.core.roster import Roster, Rotation
+from sync.core.wording import changed, moved
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, Target
 
@@ -41,6 +42,21 @@ class RowState:
     def describe(self) -> str:
         """'row 2022-08-10 to 2022-09-06: @keegancsmith, TBD' (links shown as their text)."""
         return f"row {self.rotation}: " + PROFILE_LINK.sub(r"\1", self.engineers)
+
+    def changes_from(self, before: RowState) -> list[str]:
+        """'dates … → …; engineers add @c, remove @b' (TBD slots counted as such)."""
+        words = moved(before.rotation, self.rotation)
+        words += changed("engineers", before.handles, self.handles)
+        if not words and before.engineers != self.engineers:
+            words.append("engineers reordered or re-linked")
+        return words
+
+    @property
+    def handles(self) -> list[str]:
+        """'@a', 'TBD', 'TBD (2)': each slot once, so a second TBD counts."""
+        cells = [PROFILE_LINK.sub(r"\1", cell).strip() for cell in self.engineers.split(",")]
+        return [cell if cells[:i].count(cell) == 0 else f"{cell} ({cells[:i].count(cell) + 1})"
+                for i, cell in enumerate(cells)]
 
 
 @dataclass(frozen=True)

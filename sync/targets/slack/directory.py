@@ -62,26 +62,44 @@ class Directory:
         self.ids: dict[Member, str] = {}  # the Slack id behind every member the plan names
 
     def account(self, person: Person) -> Account | None:
-        """The People `Slack ID` when given, otherwise whoever has the person's email."""
+        """The People `Slack ID` when given, otherwise whoever has the person's email (unless
+        another People row has that email too: then nobody can tell whose account it is)."""
         if person.key not in self.by_person:
-            found = self.remembered.get(person) if self.remembered else None
-            if found is None:
-                found = self.user(person.slack_id) if person.slack_id else \
-                    self.lookup(person.email)
-                if found is not None and self.remembered:
-                    self.remembered.put(person, found)
+            ambiguous = not person.slack_id and self.sharing_email(person) is not None
+            found = None if ambiguous else self.find(person)
             self.by_person[person.key] = found
             if found is not None:
                 self.by_id[found.id] = found
                 self.ids[Member.of(person)] = found.id
         return self.by_person[person.key]
 
+    def find(self, person: Person) -> Account | None:
+        """Remembered from an earlier run, or looked up (and remembered)."""
+        found = self.remembered.get(person) if self.remembered else None
+        if found is None:
+            found = self.user(person.slack_id) if person.slack_id else \
+                self.lookup(person.email)
+            if found is not None and self.remembered:
+                self.remembered.put(person, found)
+        return found
+
     def problem(self, person: Person) -> str | None:
         account = self.account(person)
+        other = None if person.slack_id else self.sharing_email(person)
+        if other is not None:
+            return (f"their email {person.email} is also on People row {other.row} "
+                    f"({other.name}), so their Slack account cannot be told apart")
         if account is None:
-            how = f"Slack ID {person.slack_id}" if person.slack_id else "email"
+            how = f"Slack ID {person.slack_id}" if person.slack_id else \
+                f"email {person.email}"
             return f"no Slack account was found by {how}"
         return account.problem
+
+    def sharing_email(self, person: Person) -> Person | None:
+        """Another People row with the same email, if any."""
+        email = person.email.lower()
+        return next((p for p in self.people if p.key != person.key
+                     and p.email.lower() == email), None)
 
     def mention(self, person: Person) -> str:
         account = self.account(person)

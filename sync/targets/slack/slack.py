@@ -16,6 +16,7 @@ from typing import Any
 
 from sync.clients.slack import SlackApi
 from sync.core.clock import Clock
+from sync.core.findings import Finding
 from sync.core.plan import TargetPlan
 from sync.core.roster import Person, Roster
 from sync.errors import TargetError
@@ -24,6 +25,7 @@ from sync.targets.memory import Memory
 from sync.targets.slack.directory import Directory
 from sync.targets.slack.model import GroupSettings, GroupState, SlackTarget, group_of
 from sync.targets.slack.remembered import RememberedAccounts
+from sync.targets.slack.unmatched import unmatched
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +110,12 @@ class SlackUserGroup(SlackTarget):
         kept = self.group(snapshot)
         return ({self.settings.handle: kept} if kept else {}), notes + problems + [
             "Nobody the group should hold can be found in Slack: the group keeps its members."]
+
+    def findings(self, roster: Roster, clock: Clock,
+                 snapshot: Snapshot) -> tuple[Finding, ...]:
+        """`slack-unmatched` for each engineer on rotation now whom Slack cannot match."""
+        return unmatched(roster.on_call(clock.now).people, self.directory_of(snapshot),
+                         self.settings.handle)
 
     def addresses(self, snapshot: Snapshot) -> Directory:
         return self.directory_of(snapshot)
