@@ -39,6 +39,7 @@ from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
 from sync.run.runner import log_result, make_engine, run_sync
 from sync.run.state import StateStore
+from sync.run.time_off import time_off_check
 from sync.targets.registry import NAMES
 
 P = ParamSpec("P")
@@ -110,6 +111,7 @@ class Invocation:
     def validate(self, config: Config) -> RunResult:
         """Only the roster: no target is built, so no secret is needed."""
         return Engine(make_source(config), {}, self.clock(config),
+                      time_off=time_off_check(config),
                       configured=config.configured()).validate()
 
     def finish(self, result: RunResult) -> None:
@@ -315,7 +317,7 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     if result.roster is None:
         invocation.finish(result)
     assert result.roster is not None
-    coverage = build_report(result.roster, invocation.clock(settings))
+    coverage = build_report(result.roster, invocation.clock(settings), tuple(result.conflicts))
     output.print_report(invocation.console, coverage)
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))

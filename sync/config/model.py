@@ -24,6 +24,7 @@ from sync.config.sections import (
     Section,
     SheetsSource,
     Source,
+    TimeOff,
 )
 from sync.config.wording import describe
 from sync.errors import ConfigError
@@ -45,6 +46,7 @@ class Settings(Section):
     notify: Notify = Notify()
     schedule: Schedule = Schedule()
     history: History = History()
+    time_off: TimeOff | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -9,6 +9,7 @@ from typing import Any
 
 from sync.core.clock import Clock, format_offset, utc_offset
 from sync.core.roster import Person, Roster, Rotation
+from sync.core.time_off import Conflict
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Report:
     gaps: list[Gap]
     spreads: list[Spread]
     people: list[Participation]
+    conflicts: tuple[Conflict, ...] = ()  # time off during a rotation, no Overrides row
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +82,7 @@ class Report:
                      for g in self.gaps],
             "rotations": [asdict(item) for item in self.spreads],
             "people": [jsonable(asdict(item)) for item in self.people],
+            "conflicts": [conflict_json(c) for c in self.conflicts],
         }
 
 
@@ -88,7 +91,13 @@ def jsonable(data: dict[str, Any]) -> dict[str, Any]:
             for key, value in data.items()}
 
 
-def build_report(roster: Roster, clock: Clock) -> Report:
+def conflict_json(conflict: Conflict) -> dict[str, Any]:
+    return {"github": conflict.person.github, "name": conflict.person.name,
+            "from": conflict.first.isoformat(), "to": conflict.last.isoformat(),
+            "rotation": conflict.rotation.label, "row": conflict.rotation.row}
+
+
+def build_report(roster: Roster, clock: Clock, conflicts: tuple[Conflict, ...] = ()) -> Report:
     upcoming = [r for r in roster.rotations if r.end >= clock.today]
     return Report(
         today=clock.today,
@@ -98,6 +107,7 @@ def build_report(roster: Roster, clock: Clock) -> Report:
         spreads=[spread(r, roster) for r in roster.rotations],
         people=due_first([participation(p, roster.rotations, clock.today)
                           for p in roster.people.values()]),
+        conflicts=conflicts,
     )
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
+from sync.core.absence import Absence
 from sync.core.clock import zone
 
 TBD = None  # an unfilled slot in a rotation
@@ -27,6 +28,7 @@ class Person(BaseModel):
     email: str
     timezone: str
     slack_id: str | None = None
+    country: str | None = None  # ISO 3166 code, for [time_off] holidays
     row: int | None = None
 
     @property
@@ -80,6 +82,7 @@ class Roster(BaseModel):
     people: dict[str, Person]  # keyed by Person.key
     timezone: str
     handoff_time: time
+    time_off: tuple[Absence, ...] = ()  # from the Time off tab; other sources come per run
 
     @property
     def tz(self) -> ZoneInfo:

@@ -15,12 +15,14 @@ from typing import Any, Literal
 
 from sync.clients.retry import at_endpoint
 from sync.core.clock import Clock
-from sync.core.findings import Finding
+from sync.core.findings import Finding, Findings
 from sync.core.plan import Change, TargetPlan, mass_delete
 from sync.core.roster import Roster
+from sync.core.time_off import Conflict
 from sync.core.validate import validate
 from sync.errors import Outcome, RotationSyncError
 from sync.run.messenger import Messenger
+from sync.run.time_off import TimeOffCheck
 from sync.sources import RawRoster, RosterSource
 from sync.targets.base import Target
 from sync.targets.registry import listed
@@ -51,6 +53,7 @@ class RunResult:
     targets: dict[str, TargetResult]
     exit_code: Outcome = Outcome.OK
     roster: Roster | None = None
+    conflicts: list[Conflict] = field(default_factory=list)  # also among the findings
 
     def as_json(self) -> dict[str, Any]:
         return {"exit_code": self.exit_code, "command": self.command,
@@ -64,20 +67,27 @@ class RunResult:
 
 class Engine:
     def __init__(self, source: RosterSource, targets: Mapping[str, Target], clock: Clock,
-                 messenger: Messenger | None = None, configured: Sequence[str] = ()) -> None:
+                 messenger: Messenger | None = None,
+                 time_off: TimeOffCheck | None = None, configured: Sequence[str] = ()) -> None:
         self.source = source
         self.targets = dict(targets)
         self.clock = clock
         self.messenger = messenger
+        self.time_off = time_off
         self.configured = tuple(configured) + tuple(self.targets)
         self.raw: RawRoster | None = None  # what this run read: polling compares with it
 
     def validate(self) -> RunResult:
-        self.raw = self.source.read()
-        roster, findings = validate(self.raw, self.clock)
+        self.raw = raw = self.source.read()
+        roster, findings = validate(raw, self.clock)
         outcome = Outcome.INVALID_ROSTER if roster is None else Outcome.OK
-        return RunResult("validate", findings, skipped_targets(self.configured), outcome,
-                         roster)
+        result = RunResult("validate", findings, skipped_targets(self.configured), outcome,
+                           roster)
+        if roster is not None and self.time_off is not None:
+            extra = Findings()  # warnings only: time off never blocks a sync
+            result.conflicts = self.time_off.check(roster, raw, self.clock, extra)
+            result.findings.extend(extra.items)
+        return result
 
     def run(self, apply: bool, force_delete: bool = False) -> RunResult:
         """`apply=False` is `plan`: it reads every target and writes nothing."""

@@ -30,14 +30,16 @@ from sync.targets.slack.settings import FileSlack, SlackSlack
 
 def make_source(config: Config, wiring: Wiring | None = None) -> RosterSource:
     source = config.source
+    time_off = config.time_off
     if isinstance(source, CsvSource):
         from sync.sources.csv import CsvSource as Csv
 
-        return Csv(source.rotations, source.people)
+        return Csv(source.rotations, source.people, time_off.file if time_off else None)
     from sync.sources.sheets import SheetsSource as Sheets
 
     wiring = wiring or Wiring(config)  # credentials are checked here, before any write
-    return Sheets.from_config(source, wiring.google_credentials(), google_subject(config))
+    return Sheets.from_config(source, wiring.google_credentials(), google_subject(config),
+                              time_off.tab if time_off else None)
 
 
 def google_scopes(config: Config) -> list[str]:

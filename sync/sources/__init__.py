@@ -33,6 +33,7 @@ class RawTab:
 class RawRoster:
     rotations: RawTab
     people: RawTab
+    time_off: RawTab | None = None  # [time_off] tab / file, when configured
 
 
 class RosterSource(Protocol):

@@ -14,12 +14,15 @@ STATUS_FILE = "sync-status.csv"
 
 
 class CsvSource:
-    def __init__(self, rotations: Path, people: Path) -> None:
+    def __init__(self, rotations: Path, people: Path, time_off: Path | None = None) -> None:
         self.rotations = rotations
         self.people = people
+        self.time_off = time_off  # [time_off] file
 
     def read(self) -> RawRoster:
-        return RawRoster(read_tab("Rotations", self.rotations), read_tab("People", self.people))
+        time_off = read_tab("Time off", self.time_off) if self.time_off else None
+        return RawRoster(read_tab("Rotations", self.rotations), read_tab("People", self.people),
+                         time_off)
 
     def write_status(self, rows: list[list[str]]) -> None:
         write_atomically(self.rotations.parent / STATUS_FILE, to_csv(rows))

@@ -54,7 +54,9 @@ class SheetsSource:
     def __init__(self, spreadsheet_id: str, rotations_tab: str = "Rotations",
                  people_tab: str = "People", status_tab: str | None = None,
                  endpoint: str = SHEETS_ORIGIN, writable: bool = False,
-                 creds: Any = None, acting_as: str | None = None) -> None:
+                 creds: Any = None, acting_as: str | None = None,
+                 time_off_tab: str | None = None) -> None:
+        self.time_off_tab = time_off_tab  # [time_off] tab: read in the same batchGet
         self.spreadsheet_id = checked_spreadsheet_id(spreadsheet_id)
         self.rotations_tab = rotations_tab
         self.people_tab = people_tab
@@ -66,22 +68,31 @@ class SheetsSource:
 
     @classmethod
     def from_config(cls, section: SheetsSection, creds: Any = None,
-                    acting_as: str | None = None) -> SheetsSource:
+                    acting_as: str | None = None, time_off_tab: str | None = None
+                    ) -> SheetsSource:
         """`creds`: the run's one Google credential (see sync.run.factory), if shared."""
         return cls(section.spreadsheet_id, section.rotations_tab, section.people_tab,
                    section.status_tab, section.sheets_endpoint,
-                   section.cell_notes or section.protect_status_tab, creds, acting_as)
+                   section.cell_notes or section.protect_status_tab, creds, acting_as,
+                   time_off_tab)
+
+    def tabs(self) -> list[tuple[str, str]]:
+        """(config key, title) of every tab the one batchGet reads."""
+        tabs = [("[source] rotations_tab", self.rotations_tab),
+                ("[source] people_tab", self.people_tab)]
+        return tabs + ([("[time_off] tab", self.time_off_tab)] if self.time_off_tab else [])
 
     # -- reading ---------------------------------------------------------------------
     def read(self) -> RawRoster:
-        ranges = [quote_tab(self.rotations_tab), quote_tab(self.people_tab)]
+        ranges = [quote_tab(title) for _key, title in self.tabs()]
         try:
             body = self.send(lambda: self.http.values_batch_get(
                 self.spreadsheet_id, ranges, params=dict(READ_PARAMS)), "reading the roster")
         except MissingTab as missing:
             raise self.missing_tab_error(str(missing)) from None
-        rotations, people = value_ranges(body, 2)
-        return RawRoster(raw_tab(rotations, self.rotations_tab), raw_tab(people, self.people_tab))
+        rotations, people, *time_off = value_ranges(body, len(ranges))
+        return RawRoster(raw_tab(rotations, self.rotations_tab), raw_tab(people, self.people_tab),
+                         raw_tab(time_off[0], self.time_off_tab) if self.time_off_tab else None)
 
     def missing_tab_error(self, google_message: str) -> SourceError:
         """Name the tab that is missing and the tabs that exist (one extra request)."""
@@ -94,10 +105,8 @@ class SheetsSource:
         existing = ", ".join(f"'{title}'" for title in titles) or "none"
         known = {title.lower() for title in titles}
         problems = [f"The spreadsheet has no tab named '{name}' (tabs: {existing}); "
-                    f"set [source] {key}"
-                    for key, name in (("rotations_tab", self.rotations_tab),
-                                      ("people_tab", self.people_tab))
-                    if name.lower() not in known]
+                    f"set {key}"
+                    for key, name in self.tabs() if name.lower() not in known]
         return SourceError(". ".join(problems or [google_message]) + ".")
 
     def tab_titles(self) -> list[str]:
