@@ -24,18 +24,22 @@ from sync.cli.health import verdict
 from sync.cli.logs import LogFormat, json_logging, setup_logging
 from sync.cli.report_html import render_html
 from sync.cli.safe import markup_safe, plain
+from sync.cli.who import print_who
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
 from sync.config.model import Config, config_path, load_config
 from sync.core.clock import Clock
 from sync.core.limits import MAX_LIMIT, date_range_text, in_range
 from sync.core.report import build_report
+from sync.core.who import MAX_WEEKS
+from sync.core.who import who as who_is_on
 from sync.errors import RotationSyncError
 from sync.run.config_checks import check_config
 from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
 from sync.run.runner import log_result, make_engine, run_sync
 from sync.run.state import StateStore
+from sync.run.time_off import time_off_check
 from sync.targets.registry import NAMES
 
 P = ParamSpec("P")
@@ -106,7 +110,9 @@ class Invocation:
 
     def validate(self, config: Config) -> RunResult:
         """Only the roster: no target is built, so no secret is needed."""
-        return Engine(make_source(config), {}, self.clock(config)).validate()
+        return Engine(make_source(config), {}, self.clock(config),
+                      time_off=time_off_check(config),
+                      configured=config.configured()).validate()
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)
@@ -311,12 +317,32 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     if result.roster is None:
         invocation.finish(result)
     assert result.roster is not None
-    coverage = build_report(result.roster, invocation.clock(settings))
+    coverage = build_report(result.roster, invocation.clock(settings), tuple(result.conflicts))
     output.print_report(invocation.console, coverage)
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))
         invocation.console.print(plain(f"Wrote {html}"), markup=False)
     invocation.emit({"exit_code": 0, **coverage.as_json(),
+                     "findings": [f.as_json() for f in result.findings]}, 0)
+
+
+@app.command()
+@guarded
+def who(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOption = False,
+        weeks: Annotated[int, typer.Option("--weeks", min=1, max=MAX_WEEKS,
+                                           help="How many weeks of handoffs to show.")] = 4,
+        log_format: LogFormatOption = "text") -> None:
+    """Who is on rotation now, until when, and the next handoffs (the roster as lived)."""
+    configure_logging(log_format)
+    invocation = Invocation(config, today, None, as_json)
+    settings = invocation.load()
+    result = invocation.validate(settings)
+    if result.roster is None:
+        invocation.finish(result)
+    assert result.roster is not None
+    answer = who_is_on(result.roster, invocation.clock(settings).now, weeks)
+    print_who(invocation.console, answer)
+    invocation.emit({"exit_code": 0, **answer.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)
 
 

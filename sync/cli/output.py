@@ -77,6 +77,7 @@ def print_report(console: Console, report: Report) -> None:
     for gap in report.gaps:
         console.print(f"Gap: nobody on rotation from {gap.first} to {gap.last} "
                       f"({gap.days} days).")
+    print_conflicts(console, report)
     spreads = Table(title="Timezone spread per rotation")
     for column in ("Rotation", "Engineers and their UTC offsets", "Spread (h)"):
         spreads.add_column(column)
@@ -93,6 +94,21 @@ def print_report(console: Console, report: Report) -> None:
                        str(person.served), person.last_served_text(), str(person.upcoming),
                        str(person.days_covered), str(person.days_away))
     console.print(people)
+
+
+def print_conflicts(console: Console, report: Report) -> None:
+    """The report's "conflicts" section: time off during a rotation, no Overrides row."""
+    if not report.conflicts:
+        console.print("No time-off conflicts.")
+        return
+    table = Table(title="Time-off conflicts (add an Overrides row)")
+    for column in ("Who", "Away", "Rotation", "Row"):
+        table.add_column(column)
+    for conflict in report.conflicts:
+        table.add_row(shown(f"{conflict.person.name} (@{conflict.person.github})"),
+                      conflict.days, shown(conflict.rotation.label),
+                      str(conflict.rotation.row or ""))
+    console.print(table)
 
 
 def print_runs(console: Console, runs: list[RunRecord], tz: ZoneInfo) -> None:

@@ -8,6 +8,7 @@ from html import escape
 
 from sync.core.report import OverrideItem, Report
 from sync.core.roster import Roster, Rotation
+from sync.core.time_off import Conflict
 
 WIDTH, LEFT = 1100, 20  # the drawing's own units; the page scales it to its width
 AXIS_Y, TOP, BOTTOM = 16, 28, 22  # month labels' baseline, first lane, room for "today"
@@ -27,6 +28,7 @@ svg text { font-size: 12px; } .axis line { stroke: #d0d7de; } .axis text { fill:
 .rotation { fill: #54aeff; } .has-tbd { fill: #ffb77c; stroke: #bc4c00; stroke-width: 2; }
 .override { fill: #8250df; stroke: #ffffff; stroke-width: 1; }
 .gap { fill: #ff818266; } .today { stroke: #cf222e; stroke-width: 2; }
+.conflict { fill: #cf222e; }
 .legend span { display: inline-block; padding: 2px 8px; margin-right: 8px; }
 """
 
@@ -42,7 +44,7 @@ def render_html(report: Report, roster: Roster) -> str:
         legend(),
         timeline(shown, report) if shown else "<p>No rotation in the last year or later.</p>",
         f"<p>{hidden} older rotation(s) not shown.</p>" if hidden else "",
-        unfilled_table(report), people_table(report),
+        unfilled_table(report), conflicts_table(report), people_table(report),
         "</body></html>\n",
     ]
     return "\n".join(part for part in parts if part)
@@ -53,6 +55,7 @@ def legend() -> str:
             "<span style='background:#ffb77c'>has TBD slots</span>"
             "<span style='background:#ff818266'>gap: nobody on rotation</span>"
             "<span style='background:#8250df;color:#fff'>override: someone covers</span>"
+            "<span style='background:#cf222e;color:#fff'>time-off conflict</span>"
             "<span style='color:#cf222e'>| today</span></p>")
 
 
@@ -74,6 +77,9 @@ def timeline(rotations: list[Rotation], report: Report) -> str:
     shapes += [bar(r, lane, x) for lane, r in enumerate(rotations)]
     shapes += [override_mark(o, lane, x) for lane, r in enumerate(rotations)
                for o in report.overrides if r.start <= o.start <= r.end]
+    lanes = {r.key: lane for lane, r in enumerate(rotations)}
+    shapes += [conflict_mark(c, lanes[c.rotation.key], x) for c in report.conflicts
+               if c.rotation.key in lanes]
     shapes.append(today_mark(x(report.today), report.today, height))
     return (f"<svg id='timeline' xmlns='http://www.w3.org/2000/svg' "
             f"viewBox='0 0 {WIDTH} {height}' width='100%' role='img' "
@@ -145,6 +151,23 @@ def override_mark(override: OverrideItem, lane: int, x: Callable[[date], float])
     label = escape(f"{who} {override.start} to {override.end}")
     return (f"<rect class='override' x='{left:.1f}' y='{TOP + lane * LANE + LABEL_ROW + BAR - 8}' "
             f"width='{max(right - left, 2):.1f}' height='8'><title>{label}</title></rect>")
+
+
+def conflict_mark(conflict: Conflict, lane: int, x: Callable[[date], float]) -> str:
+    """A red strip under the rotation's bar over the days someone is away."""
+    left, right = x(conflict.first), x(conflict.last + timedelta(days=1))
+    label = escape(f"{conflict.person.name} away {conflict.days}: no Overrides row")
+    y = TOP + lane * LANE + LABEL_ROW + BAR - 4  # along the bottom of the rotation's bar
+    return (f"<rect class='conflict' x='{left:.1f}' y='{y}' "
+            f"width='{max(right - left, 2):.1f}' height='4'><title>{label}</title></rect>")
+
+
+def conflicts_table(report: Report) -> str:
+    rows = "".join(f"<tr><td>{escape(c.person.name)} (@{escape(c.person.github)})</td>"
+                   f"<td>{c.days}</td><td>{escape(c.rotation.label)}</td></tr>"
+                   for c in report.conflicts) or "<tr><td colspan='3'>none</td></tr>"
+    return ("<h2>Time-off conflicts (add an Overrides row)</h2><table id='conflicts'>"
+            f"<tr><th>Who</th><th>Away</th><th>Rotation</th></tr>{rows}</table>")
 
 
 def placed_label(label: str, length: int, left: float, right: float, y: int) -> str:

@@ -24,6 +24,7 @@ from sync.config.sections import (
     Section,
     SheetsSource,
     Source,
+    TimeOff,
 )
 from sync.config.wording import describe
 from sync.errors import ConfigError
@@ -45,6 +46,7 @@ class Settings(Section):
     notify: Notify = Notify()
     schedule: Schedule = Schedule()
     history: History = History()
+    time_off: TimeOff | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -67,6 +69,10 @@ class Settings(Section):
 
     def target_sections(self) -> dict[str, Section | None]:
         return {name: self.section(name) for name in NAMES}
+
+    def configured(self) -> tuple[str, ...]:
+        """The targets that have a section in this config."""
+        return tuple(name for name, section in self.target_sections().items() if section)
 
 
 if TYPE_CHECKING:

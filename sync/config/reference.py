@@ -15,6 +15,7 @@ from sync.config.sections import (
     Schedule,
     Section,
     SheetsSource,
+    TimeOff,
     kind_name,
 )
 from sync.targets.registry import TARGETS
@@ -27,6 +28,7 @@ DOC_SECTIONS: list[tuple[str, list[type[Section]]]] = [
     ("notify", [Notify]),
     ("schedule", [Schedule]),
     ("history", [History]),
+    ("time_off", [TimeOff]),
 ]
 
 
@@ -48,7 +50,7 @@ def section_rows(models: list[type[Section]]) -> list[tuple[str, str, str, str]]
     for model in models:
         kind = kind_name(model)
         for key, info in model.model_fields.items():
-            if key in TAGGED_SECTIONS or key in ("notify", "schedule", "history"):
+            if key in TAGGED_SECTIONS or key in ("notify", "schedule", "history", "time_off"):
                 continue
             kinds_of.setdefault(key, []).append(kind)
             meanings.setdefault(key, {})[kind] = info.description or ""

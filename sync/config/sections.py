@@ -104,3 +104,48 @@ def kind_name(model: type[Section]) -> str:
     """The `kind` a section model stands for ("all" for sections without kinds)."""
     kind: Any = model.model_fields.get("kind")
     return str(kind.annotation.__args__[0]) if kind else "all"
+
+
+# -- time off ----------------------------------------------------------------------------
+HORIZON = re.compile(r"^\s*(\d+)\s*([dw])\s*$")
+LOOPBACK = ("http://127.0.0.1", "http://localhost", "http://[::1]")
+
+
+def _horizon(value: str) -> str:
+    if not HORIZON.match(value):
+        raise ValueError(f"{value!r} is not a number of days or weeks, such as \"30d\" or \"4w\"")
+    return value
+
+
+def _feed(value: str, info: ValidationInfo) -> str:
+    """An https URL as it is; a path relative to the config file's folder."""
+    if value.startswith("https://") or value.startswith(LOOPBACK):
+        return value
+    if "://" in value:
+        raise ValueError(f"{value!r}: the feed must be an https:// URL or a file path")
+    return str(_relative_to_config(Path(value), info))
+
+
+class TimeOff(Section):
+    tab: str | None = Field(None, description="Google Sheets: the tab of time-off rows "
+                            "(GitHub, Start, End, optional Note), read with the roster.")
+    file: LocalPath | None = Field(None, description="CSV source: the time-off file, laid "
+                                   "out as the tab.")
+    google_calendar: bool = Field(False, description="Read the engineers' out-of-office "
+                                  "events (domain-wide delegation, calendar.events.readonly).")
+    horizon: Annotated[str, AfterValidator(_horizon)] = Field(
+        "30d", description="Rotations starting within this time (and running ones) are "
+        "checked against calendars (\"30d\", \"6w\").")
+    ics_url: Annotated[str, AfterValidator(_feed)] | None = Field(
+        None, description="An HR system's time-off feed (ICS): an https URL or a path.")
+    holidays: bool = Field(False, description="Public holidays in each person's People "
+                           "Country count as time off.")
+    calendar_endpoint: str = Field("https://www.googleapis.com/calendar/v3/",
+                                   description="Calendar API root for google_calendar, for "
+                                   "proxies and tests.")
+
+    @property
+    def horizon_days(self) -> int:
+        match = HORIZON.match(self.horizon)
+        assert match is not None
+        return int(match[1]) * (7 if match[2] == "w" else 1)

@@ -53,6 +53,12 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
                                    "account, deactivated, bot, guest, a shared email)"),
     "override-uncovered": ("warning", "an override with no Cover: its days have one engineer "
                                       "fewer"),
+    # time off (issue 15)
+    "bad-country": ("error", "a People Country that is not a two-letter ISO code"),
+    "time-off-conflict": ("warning", "time off during someone's rotation that no Overrides "
+                                     "row covers"),
+    "time-off-unreadable": ("warning", "a time-off source (a person's calendar, the HR feed, "
+                                       "a country's holidays) could not be read"),
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from sync.core.reminders import Reminders
 from sync.core.roster import Person, Roster
 
 
@@ -77,4 +78,4 @@ class ShiftChanges:
     today: date
 
 
-Message = Post | ShiftChanges
+Message = Post | ShiftChanges | Reminders

@@ -9,6 +9,7 @@ from typing import Any
 
 from sync.core.clock import Clock, format_offset, utc_offset
 from sync.core.roster import Override, Person, Roster, Rotation
+from sync.core.time_off import Conflict
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Report:
     spreads: list[Spread]
     people: list[Participation]
     overrides: list[OverrideItem] = field(default_factory=list)
+    conflicts: tuple[Conflict, ...] = ()  # time off during a rotation, no Overrides row
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +96,7 @@ class Report:
             "rotations": [asdict(item) for item in self.spreads],
             "people": [jsonable(asdict(item)) for item in self.people],
             "overrides": [jsonable(asdict(item)) for item in self.overrides],
+            "conflicts": [conflict_json(c) for c in self.conflicts],
         }
 
 
@@ -102,7 +105,13 @@ def jsonable(data: dict[str, Any]) -> dict[str, Any]:
             for key, value in data.items()}
 
 
-def build_report(roster: Roster, clock: Clock) -> Report:
+def conflict_json(conflict: Conflict) -> dict[str, Any]:
+    return {"github": conflict.person.github, "name": conflict.person.name,
+            "from": conflict.first.isoformat(), "to": conflict.last.isoformat(),
+            "rotation": conflict.rotation.label, "row": conflict.rotation.row}
+
+
+def build_report(roster: Roster, clock: Clock, conflicts: tuple[Conflict, ...] = ()) -> Report:
     upcoming = [r for r in roster.rotations if r.end >= clock.today]
     return Report(
         today=clock.today,
@@ -115,6 +124,7 @@ def build_report(roster: Roster, clock: Clock) -> Report:
         overrides=[OverrideItem(o.start, o.end, f"@{o.engineer}",
                                 f"@{o.cover}" if o.cover else None, o.note, o.row)
                    for o in roster.overrides],
+        conflicts=conflicts,
     )
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
+from sync.core.absence import Absence
 from sync.core.clock import zone
 
 TBD = None  # an unfilled slot in a rotation
@@ -28,6 +29,7 @@ class Person(BaseModel):
     email: str
     timezone: str
     slack_id: str | None = None
+    country: str | None = None  # ISO 3166 code, for [time_off] holidays
     row: int | None = None
 
     @property
@@ -108,6 +110,7 @@ class Roster(BaseModel):
     timezone: str
     handoff_time: time
     overrides: tuple[Override, ...] = ()  # sorted by start; see `override_for`
+    time_off: tuple[Absence, ...] = ()  # from the Time off tab; other sources come per run
 
     @property
     def tz(self) -> ZoneInfo:

@@ -36,8 +36,10 @@ from sync.core.limits import date_range_text, in_range
 from sync.core.overrides import check_uncovered, parse_overrides
 from sync.core.roster import Person, Roster, Rotation
 from sync.core.rules import check_rotations, check_sequence
+from sync.core.time_off_tab import parse_time_off
 from sync.sources import Cell, RawRoster, RawTab
 
+COUNTRY = re.compile(r"^[A-Za-z]{2}$")  # ISO 3166-1 alpha-2, for [time_off] holidays
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of a spreadsheet date serial number
@@ -64,11 +66,12 @@ def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]
     oversized_cells(people_table, (*PEOPLE_HEADERS, "slack id"), findings)
     known = parse_people(people_table, findings)
     rotations, partial = parse_rotations(rotations_table, known, findings)
+    time_off = parse_time_off(raw.time_off, known.people, findings)
     check_sequence(rotations, raw.rotations.name, findings, today=clock.today)
     overrides = parse_overrides(raw.overrides, known.people, rotations, findings)
     roster = Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)),
                     people=known.people, timezone=clock.tz.key, handoff_time=clock.handoff,
-                    overrides=overrides)
+                    overrides=overrides, time_off=time_off)
     check_rotations(roster, clock, raw.rotations.name, rotations_table, findings,
                     skip=frozenset(partial))
     if raw.overrides is not None:
@@ -121,8 +124,9 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
                  findings: Findings) -> Person | None:
     tab = table.tab.name
     values = {name: text(table.cell(row, name))
-              for name in (*PEOPLE_HEADERS, "slack id")}
-    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, "slack id"), findings):
+              for name in (*PEOPLE_HEADERS, "slack id", "country")}
+    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, "slack id", "country"),
+                           findings):
         return None
     ok = True
     handle = values["github"].removeprefix("@")
@@ -150,10 +154,17 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
         ok = False
         findings.error("bad-slack-id", tab, row_number, table.title("slack id"),
                        f'"{slack_id}" is not a Slack member ID (it looks like U012AB3CD).')
+    country = values["country"].upper() or None
+    if country is not None and not COUNTRY.match(country):  # one cause, one finding:
+        country = None  # the person stays, so their rotations get no unknown-handle
+        findings.error("bad-country", tab, row_number, table.title("country"),
+                       f'"{values["country"]}" is not a two-letter country code (ISO 3166, '
+                       "e.g. DE, NG, US).")
     if not ok:
         return None
     return Person(github=handle, name=values["name"], email=values["email"],
-                  timezone=values["timezone"], slack_id=slack_id, row=row_number)
+                  timezone=values["timezone"], slack_id=slack_id, country=country,
+                  row=row_number)
 
 
 def shared_email(person: Person, people: dict[str, Person], table: Table,

@@ -11,6 +11,8 @@ from pathlib import Path
 from sync.config.model import Config
 from sync.errors import ConfigError
 from sync.targets.calendar.settings import GoogleCalendar
+from sync.targets.slack.settings import SlackSlack
+from sync.targets.topic.settings import SlackTopicSection
 
 KEY_FILE = "GOOGLE_APPLICATION_CREDENTIALS"
 
@@ -23,7 +25,8 @@ def check_config(config: Config) -> None:
 
 
 def config_problems(config: Config) -> list[str]:
-    return [problem for check in (bad_cron, attendees_without_impersonate, notify_without_slack)
+    return [problem for check in (bad_cron, attendees_without_impersonate, notify_without_slack,
+                                         slack_topic_without_slack)
             if (problem := check(config))]
 
 
@@ -63,4 +66,12 @@ def notify_without_slack(config: Config) -> str | None:
     if config.notify.channel and config.section("slack") is None:
         return ("[notify] channel is set but there is no [slack] section to post with; add "
                 'one (kind = "slack" or "file").')
+    return None
+
+
+def slack_topic_without_slack(config: Config) -> str | None:
+    topic, slack = config.section("topic"), config.section("slack")
+    if isinstance(topic, SlackTopicSection) and not isinstance(slack, SlackSlack):
+        return ('[topic] kind = "slack" sets the topic through the workspace of [slack]: set '
+                '[slack] kind = "slack" too, or use [topic] kind = "file".')
     return None

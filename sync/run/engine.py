@@ -9,21 +9,23 @@ go to the messenger once its writes are done (a dry run only previews them).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sync.clients.retry import at_endpoint
 from sync.core.clock import Clock
-from sync.core.findings import Finding
+from sync.core.findings import Finding, Findings
 from sync.core.plan import Change, TargetPlan, mass_delete
 from sync.core.roster import Roster
+from sync.core.time_off import Conflict
 from sync.core.validate import validate
 from sync.errors import Outcome, RotationSyncError
 from sync.run.messenger import Messenger
+from sync.run.time_off import TimeOffCheck
 from sync.sources import RawRoster, RosterSource
 from sync.targets.base import Target
-from sync.targets.registry import NAMES
+from sync.targets.registry import listed
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ class RunResult:
     targets: dict[str, TargetResult]
     exit_code: Outcome = Outcome.OK
     roster: Roster | None = None
+    conflicts: list[Conflict] = field(default_factory=list)  # also among the findings
 
     def as_json(self) -> dict[str, Any]:
         return {"exit_code": self.exit_code, "command": self.command,
@@ -64,18 +67,27 @@ class RunResult:
 
 class Engine:
     def __init__(self, source: RosterSource, targets: Mapping[str, Target], clock: Clock,
-                 messenger: Messenger | None = None) -> None:
+                 messenger: Messenger | None = None,
+                 time_off: TimeOffCheck | None = None, configured: Sequence[str] = ()) -> None:
         self.source = source
         self.targets = dict(targets)
         self.clock = clock
         self.messenger = messenger
+        self.time_off = time_off
+        self.configured = tuple(configured) + tuple(self.targets)
         self.raw: RawRoster | None = None  # what this run read: polling compares with it
 
     def validate(self) -> RunResult:
-        self.raw = self.source.read()
-        roster, findings = validate(self.raw, self.clock)
+        self.raw = raw = self.source.read()
+        roster, findings = validate(raw, self.clock)
         outcome = Outcome.INVALID_ROSTER if roster is None else Outcome.OK
-        return RunResult("validate", findings, skipped_targets(), outcome, roster)
+        result = RunResult("validate", findings, skipped_targets(self.configured), outcome,
+                           roster)
+        if roster is not None and self.time_off is not None:
+            extra = Findings()  # warnings only: time off never blocks a sync
+            result.conflicts = self.time_off.check(roster, raw, self.clock, extra)
+            result.findings.extend(extra.items)
+        return result
 
     def run(self, apply: bool, force_delete: bool = False) -> RunResult:
         """`apply=False` is `plan`: it reads every target and writes nothing."""
@@ -159,9 +171,9 @@ def target_findings(plans: Iterable[TargetPlan]) -> list[Finding]:
     return found
 
 
-def skipped_targets() -> dict[str, TargetResult]:
-    """Every target appears in the output; one not run (yet) is `skipped`."""
-    return {name: TargetResult("skipped") for name in NAMES}
+def skipped_targets(configured: Sequence[str] = ()) -> dict[str, TargetResult]:
+    """Every listed target appears in the output; one not run (yet) is `skipped`."""
+    return {name: TargetResult("skipped") for name in listed(configured)}
 
 
 def failure(name: str, stage: str, error: Exception) -> TargetResult:

@@ -11,6 +11,7 @@ from sync.clients.slack import SlackApi
 from sync.config.model import Config
 from sync.config.sections import CsvSource
 from sync.config.sections import SheetsSource as SheetsSection
+from sync.errors import ConfigError
 from sync.run.messenger import (
     MESSAGES_FILE,
     FileTransport,
@@ -29,14 +30,17 @@ from sync.targets.slack.settings import FileSlack, SlackSlack
 
 def make_source(config: Config, wiring: Wiring | None = None) -> RosterSource:
     source = config.source
+    time_off = config.time_off
     if isinstance(source, CsvSource):
         from sync.sources.csv import CsvSource as Csv
 
-        return Csv(source.rotations, source.people, source.overrides)
+        return Csv(source.rotations, source.people, source.overrides,
+                   time_off.file if time_off else None)
     from sync.sources.sheets import SheetsSource as Sheets
 
     wiring = wiring or Wiring(config)  # credentials are checked here, before any write
-    return Sheets.from_config(source, wiring.google_credentials(), google_subject(config))
+    return Sheets.from_config(source, wiring.google_credentials(), google_subject(config),
+                              time_off.tab if time_off else None)
 
 
 def google_scopes(config: Config) -> list[str]:
@@ -97,7 +101,9 @@ class Wiring:
     @cached_property
     def slack(self) -> SlackApi:
         section = self.config.section("slack")
-        assert isinstance(section, SlackSlack)
+        if not isinstance(section, SlackSlack):
+            raise ConfigError("A Slack backend needs the workspace's API: set [slack] kind = "
+                              "\"slack\" (with usergroup), or use kind = \"file\" here too.")
         token = secret("SLACK_BOT_TOKEN", "[slack] kind = \"slack\" needs the Slack app's bot "
                        "token (xoxb-…); see the README for the scopes it needs.")
         return SlackApi.connect(token, section.api_url, section.usergroup)

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from sync.clients.slack import SlackApi, SlackFailure, post_message, slack_escape
 from sync.core.messages import Addressbook, Markup, Message, Post, ShiftChanges
 from sync.core.notices import Notice, notices, snapshot
+from sync.core.reminders import Reminder, Reminders
 from sync.errors import TargetError
 from sync.run.state_checks import open_no_follow
 
@@ -104,6 +105,8 @@ class Messenger:
             assert book is not None, "a target with messages says how to address them"
             if isinstance(message, Post):
                 notes += self.post(message, book, now, dry_run)
+            elif isinstance(message, Reminders):
+                notes += self.remind(message, book, dry_run)
             else:
                 notes += self.tell_shift_changes(message, book, dry_run)
         return notes
@@ -185,6 +188,37 @@ class Messenger:
                 return f"Slack cannot deliver a direct message to them ({failure.code})"
             raise
         return None
+
+    # -- reminders before a shift ----------------------------------------------------------
+    def remind(self, message: Reminders, book: Addressbook, dry_run: bool) -> list[str]:
+        """Each reminder at most once per person, Start and lead: remembered as soon as it
+        is sent, or may have been (Slack did not confirm), or cannot be (a warning), so no
+        run repeats one. Memory of rotations that have begun is dropped."""
+        sent = {key for key in self.memory.recall(message.sent_key) or []
+                if key.split(" ")[1] >= message.today.isoformat()}
+        pending = [r for r in message.due if not set(r.covers) <= sent]
+        if dry_run:
+            return [f"would remind {whom(r)}: {r.text}" for r in pending]
+        notes = []
+        for reminder in pending:
+            notes.append(self.send_reminder(reminder, book))
+            sent |= set(reminder.covers)
+            self.memory.remember(message.sent_key, sorted(sent))
+        return notes
+
+    def send_reminder(self, reminder: Reminder, book: Addressbook) -> str:
+        address = book.address(reminder.person)
+        problem = "they cannot be messaged in Slack" if address is None else \
+            self.direct(address, reminder.text)
+        if problem:
+            log.warning("could not remind %s: %s", whom(reminder), problem)
+            return f"warning: could not remind {whom(reminder)}: {problem}; tell them: " \
+                f"{reminder.text}"
+        return f"reminded {whom(reminder)} ({reminder.lead.key} before): {reminder.text}"
+
+
+def whom(reminder: Reminder) -> str:
+    return f"{reminder.person.name} (@{reminder.person.github})"
 
 
 def dm_note(notice: Notice, problem: str | None) -> str:

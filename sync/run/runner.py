@@ -24,6 +24,8 @@ from sync.run.poll import remember_synced
 from sync.run.preflight import check_secrets
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
+from sync.run.time_off import time_off_check
+from sync.run.time_off_post import post_conflicts
 
 log = logging.getLogger("sync.run")
 
@@ -35,7 +37,8 @@ def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
     wiring = Wiring(config)
     messenger = Messenger(transport or wiring.transport(),
                           memory if memory is not None else StateStore(config.state_dir))
-    return Engine(make_source(config, wiring), wiring.targets(only), clock, messenger)
+    return Engine(make_source(config, wiring), wiring.targets(only), clock, messenger,
+                  time_off_check(config), config.configured())
 
 
 def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
@@ -59,6 +62,7 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
         assert engine.messenger is not None
         remember_synced(store, engine.raw)
         notice = notify_after_run(config, result, store, engine.messenger.transport)
+        post_time_off(config, result, engine.messenger, clock)
         write_status_tab(config, engine, result, clock)
         sheet_feedback(config, engine, result, store)
         store.record(started, "sync", result.exit_code, outcome_of(result),
@@ -69,6 +73,16 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
                      keep=config.history.keep_runs, notice=notice)
     log_result(started, result, notice, trigger)
     return result
+
+
+def post_time_off(config: Config, result: RunResult, messenger: Messenger,
+                  clock: Clock) -> None:
+    """A conflict that cannot be posted is logged; it never changes the run's outcome."""
+    try:
+        for note in post_conflicts(config, result.conflicts, messenger, clock.now):
+            log.info("%s", note)
+    except Exception as error:
+        log.warning("A time-off conflict could not be posted: %s", redact(str(error)))
 
 
 def write_status_tab(config: Config, engine: Engine, result: RunResult, clock: Clock) -> None:

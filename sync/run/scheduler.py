@@ -2,8 +2,9 @@
 
 APScheduler 3.x runs the jobs. Besides the cron, a one-off run is planned at each upcoming
 handoff moment (a rotation's Start day at `handoff_time`, and the moment after each End day),
-so the Slack group switches on time instead of at the next nightly run; the plan is redone
-after every run, so a roster edit moves it. Runs never overlap: one worker thread runs the
+so the Slack group switches on time instead of at the next nightly run, and one at each
+reminder moment (`[slack] remind_before`); the plan is redone after every run, so a roster
+edit moves it. Runs never overlap: one worker thread runs the
 jobs one after another, each job has at most one instance, and the state directory's lock
 keeps out other processes. Missed runs are coalesced into one, within a grace time.
 
@@ -35,12 +36,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from sync.config.model import Config
 from sync.core.clock import Clock
+from sync.core.reminders import moments
 from sync.core.roster import Roster
 from sync.errors import ConfigError, LockBusy, RotationSyncError
 from sync.run.engine import Engine, RunResult
 from sync.run.factory import make_source
 from sync.run.poll import RosterPoll
 from sync.run.runner import run_sync
+from sync.targets.slack.settings import SlackCommon
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,7 @@ SYNC_JOB = "sync"
 POLL_JOB = "poll"
 RUN_NOW_JOB = "sync at start"
 HANDOFF_PREFIX = "handoff "
+REMINDER_PREFIX = "reminder "
 MISFIRE_GRACE_SECONDS = 3600  # a run up to an hour late (a suspended laptop) still happens
 CRONTAB_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 NICKNAMES = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
@@ -223,13 +227,16 @@ class NightlySync:
             return
         wanted = {HANDOFF_PREFIX + moment.isoformat(): moment
                   for moment in roster.handoffs(self.now())}
-        for job in self.handoff_jobs():
-            if job not in wanted:
+        reminders = {REMINDER_PREFIX + moment.isoformat(): moment
+                     for moment in reminder_moments(self.config, roster, self.now())}
+        for job in self.handoff_jobs() + self.reminder_jobs():
+            if job not in wanted and job not in reminders:
                 self.scheduler.remove_job(job)
-        for job_id, moment in wanted.items():
+        for job_id, moment in {**reminders, **wanted}.items():
+            what = job_id.split(" ")[0]
             self.scheduler.add_job(self.run, DateTrigger(moment, timezone=self.config.tz),
-                                   args=[f"handoff {moment:%Y-%m-%d %H:%M}"], id=job_id,
-                                   name=f"handoff at {moment.isoformat()}",
+                                   args=[f"{what} {moment:%Y-%m-%d %H:%M}"], id=job_id,
+                                   name=f"{what} at {moment.isoformat()}",
                                    replace_existing=True)
 
     def read_roster(self) -> Roster | None:
@@ -244,6 +251,10 @@ class NightlySync:
 
     def handoff_jobs(self) -> list[str]:
         return [job.id for job in self.scheduler.get_jobs() if job.id.startswith(HANDOFF_PREFIX)]
+
+    def reminder_jobs(self) -> list[str]:
+        return [job.id for job in self.scheduler.get_jobs()
+                if job.id.startswith(REMINDER_PREFIX)]
 
     # -- stopping ----------------------------------------------------------------------------
     def stop(self, signum: int, frame: FrameType | None) -> None:
@@ -263,6 +274,13 @@ class NightlySync:
             log.info("Waiting for the run in progress to finish.")
         with self.busy:
             pass
+
+
+def reminder_moments(config: Config, roster: Roster, now: datetime) -> list[datetime]:
+    """The moments `[slack] remind_before` makes reminders due: one-off runs, so a "1d"
+    reminder goes out at the handoff time a day before, not at the next nightly run."""
+    slack = config.section("slack")
+    return moments(roster, now, slack.leads()) if isinstance(slack, SlackCommon) else []
 
 
 def default_sync(config: Config, clock: Clock, trigger: str) -> RunResult:

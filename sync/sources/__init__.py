@@ -34,6 +34,7 @@ class RawRoster:
     rotations: RawTab
     people: RawTab
     overrides: RawTab | None = None  # the optional Overrides tab; None when not configured
+    time_off: RawTab | None = None  # [time_off] tab / file, when configured
 
 
 class RosterSource(Protocol):

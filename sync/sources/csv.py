@@ -14,15 +14,18 @@ STATUS_FILE = "sync-status.csv"
 
 
 class CsvSource:
-    def __init__(self, rotations: Path, people: Path, overrides: Path | None = None) -> None:
+    def __init__(self, rotations: Path, people: Path, overrides: Path | None = None,
+                 time_off: Path | None = None) -> None:
         self.rotations = rotations
         self.people = people
         self.overrides = overrides
+        self.time_off = time_off  # [time_off] file
 
     def read(self) -> RawRoster:
         overrides = read_tab("Overrides", self.overrides) if self.overrides else None
+        time_off = read_tab("Time off", self.time_off) if self.time_off else None
         return RawRoster(read_tab("Rotations", self.rotations), read_tab("People", self.people),
-                         overrides)
+                         overrides, time_off)
 
     def write_status(self, rows: list[list[str]]) -> None:
         write_atomically(self.rotations.parent / STATUS_FILE, to_csv(rows))

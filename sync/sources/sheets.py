@@ -55,7 +55,8 @@ class SheetsSource:
                  people_tab: str = "People", status_tab: str | None = None,
                  endpoint: str = SHEETS_ORIGIN, writable: bool = False,
                  creds: Any = None, acting_as: str | None = None,
-                 overrides_tab: str | None = None) -> None:
+                 overrides_tab: str | None = None, time_off_tab: str | None = None) -> None:
+        self.time_off_tab = time_off_tab  # [time_off] tab: read in the same batchGet
         self.spreadsheet_id = checked_spreadsheet_id(spreadsheet_id)
         self.rotations_tab = rotations_tab
         self.people_tab = people_tab
@@ -68,30 +69,35 @@ class SheetsSource:
 
     @classmethod
     def from_config(cls, section: SheetsSection, creds: Any = None,
-                    acting_as: str | None = None) -> SheetsSource:
+                    acting_as: str | None = None, time_off_tab: str | None = None
+                    ) -> SheetsSource:
         """`creds`: the run's one Google credential (see sync.run.factory), if shared."""
         return cls(section.spreadsheet_id, section.rotations_tab, section.people_tab,
                    section.status_tab, section.sheets_endpoint,
                    section.cell_notes or section.protect_status_tab, creds, acting_as,
-                   overrides_tab=section.overrides_tab)
+                   overrides_tab=section.overrides_tab, time_off_tab=time_off_tab)
+
+    def tabs(self) -> list[tuple[str, str]]:
+        """(config key, title) of every tab the one batchGet reads, in the order of its ranges."""
+        tabs = [("[source] rotations_tab", self.rotations_tab),
+                ("[source] people_tab", self.people_tab)]
+        if self.overrides_tab:
+            tabs.append(("[source] overrides_tab", self.overrides_tab))
+        return tabs + ([("[time_off] tab", self.time_off_tab)] if self.time_off_tab else [])
 
     # -- reading ---------------------------------------------------------------------
     def read(self) -> RawRoster:
-        ranges = [quote_tab(tab) for tab in self.tabs().values()]
+        ranges = [quote_tab(title) for _key, title in self.tabs()]
         try:
             body = self.send(lambda: self.http.values_batch_get(
                 self.spreadsheet_id, ranges, params=dict(READ_PARAMS)), "reading the roster")
         except MissingTab as missing:
             raise self.missing_tab_error(str(missing)) from None
-        rotations, people, *overrides = value_ranges(body, len(ranges))
+        rotations, people, *rest = value_ranges(body, len(ranges))
+        overrides = raw_tab(rest.pop(0), self.overrides_tab) if self.overrides_tab else None
+        time_off = raw_tab(rest.pop(0), self.time_off_tab) if self.time_off_tab else None
         return RawRoster(raw_tab(rotations, self.rotations_tab), raw_tab(people, self.people_tab),
-                         raw_tab(overrides[0], self.overrides_tab) if overrides and
-                         self.overrides_tab else None)
-
-    def tabs(self) -> dict[str, str]:
-        """The tabs one read asks for, by config key, in the order of the batchGet ranges."""
-        tabs = {"rotations_tab": self.rotations_tab, "people_tab": self.people_tab}
-        return tabs | ({"overrides_tab": self.overrides_tab} if self.overrides_tab else {})
+                         overrides, time_off)
 
     def missing_tab_error(self, google_message: str) -> SourceError:
         """Name the tab that is missing and the tabs that exist (one extra request)."""
@@ -99,14 +105,14 @@ class SheetsSource:
             titles = self.tab_titles()
         except (SourceError, MissingTab):
             return SourceError(f"Spreadsheet {self.spreadsheet_id} has no tab named "
-                               + " or ".join(f"'{t}'" for t in self.tabs().values())
-                               + f" ({google_message}): check [source] "
-                               + " and ".join(self.tabs()) + ".")
+                               + " or ".join(f"'{title}'" for _key, title in self.tabs())
+                               + f" ({google_message}): check "
+                               + " and ".join(key for key, _title in self.tabs()) + ".")
         existing = ", ".join(f"'{title}'" for title in titles) or "none"
         known = {title.lower() for title in titles}
         problems = [f"The spreadsheet has no tab named '{name}' (tabs: {existing}); "
-                    f"set [source] {key}"
-                    for key, name in self.tabs().items() if name.lower() not in known]
+                    f"set {key}"
+                    for key, name in self.tabs() if name.lower() not in known]
         return SourceError(". ".join(problems or [google_message]) + ".")
 
     def tab_titles(self) -> list[str]:

@@ -8,7 +8,7 @@ entry here; docs/ARCHITECTURE.md walks through it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, Union
 
@@ -21,6 +21,7 @@ from sync.targets.calendar import settings as calendar_settings
 from sync.targets.handbook import settings as handbook_settings
 from sync.targets.memory import Memory
 from sync.targets.slack import settings as slack_settings
+from sync.targets.topic import settings as topic_settings
 
 
 class Wiring(Protocol):
@@ -59,6 +60,7 @@ class TargetEntry:
     name: str  # the config section, the `--only` word, the `--json` key
     label: str  # how people are told about it ("the Slack group")
     backends: tuple[Backend, ...]
+    always_listed: bool = True  # False: in `--json` `targets` only when configured
 
     @property
     def section(self) -> Any:
@@ -81,7 +83,18 @@ TARGETS: tuple[TargetEntry, ...] = (
     TargetEntry("handbook", "the handbook page", (
         Backend(handbook_settings.FileHandbook, handbook_settings.build_file),
         Backend(handbook_settings.GithubHandbook, handbook_settings.build_github))),
+    TargetEntry("topic", "the channel topic", (
+        Backend(topic_settings.FileTopicSection, topic_settings.build_file),
+        Backend(topic_settings.SlackTopicSection, topic_settings.build_slack)),
+        always_listed=False),
 )
 NAMES = tuple(entry.name for entry in TARGETS)
 LABELS = {entry.name: entry.label for entry in TARGETS}
+
+
+def listed(configured: Iterable[str] = ()) -> tuple[str, ...]:
+    """The `--json` `targets` keys: the original three always (scripts rely on them), a
+    later target only when its section is configured."""
+    chosen = set(configured)
+    return tuple(e.name for e in TARGETS if e.always_listed or e.name in chosen)
 

@@ -25,6 +25,6 @@ def test_it_shows_every_key():
     config = load_config(EXAMPLE)
 
     assert set(data) == set(Config.model_fields)
-    for name in ("source", "calendar", "slack", "handbook", "notify", "schedule"):
+    for name in ("source", "calendar", "slack", "handbook", "topic", "notify", "schedule"):
         section = getattr(config, name)
         assert set(data[name]) == set(type(section).model_fields), name

@@ -279,16 +279,21 @@ def start_schedule(workspace: Workspace) -> subprocess.Popen[str]:
 
 
 def wait_for_line(process: subprocess.Popen[str], needle: str, seconds: float = CEILING) -> str:
+    """Reads the pipe unbuffered: a buffered readline can hold the awaited line in Python's
+    buffer while select() says the pipe is empty, and the wait would never see it."""
     assert process.stderr is not None
+    stream = process.stderr.fileno()
     seen = ""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stderr], [], [], 0.1)
+        ready, _, _ = select.select([stream], [], [], 0.1)
         if ready:
-            line = process.stderr.readline()
-            seen += line
-            if needle in line:
+            chunk = os.read(stream, 65536).decode(errors="replace")
+            seen += chunk
+            if needle in seen:
                 return seen
+            if not chunk:  # the process closed stderr: it has ended
+                break
     process.kill()
     raise AssertionError(f"no line with {needle!r} within {seconds} s; got:\n{seen}")
 

@@ -239,3 +239,25 @@ class HandbookContract(TargetContract):
         assert after.startswith(head + "## Rotations")
         assert after.endswith("## Benefits" + tail)
         assert "2022-11-08 to 2022-12-05" in after
+
+
+class TopicContract(TargetContract):
+    """Topic backends: the channel names who is on rotation now and until when."""
+
+    def topic(self) -> str:
+        raise NotImplementedError
+
+    def test_topic_names_the_engineers_on_rotation_now(self) -> None:
+        sync(self.make_target(), make_roster(ROSTER_A), "2022-09-10")
+        assert self.topic() == "On rotation: @keegancsmith @valerybugakov (until 2022-10-09)"
+
+    def test_handoff_changes_the_topic(self) -> None:
+        sync(self.make_target(), make_roster(ROSTER_A), "2022-09-10")
+        sync(self.make_target(), make_roster(ROSTER_A), "2022-10-10")
+        assert self.topic() == "On rotation: @tbliu98 (until 2022-11-07)"
+
+    def test_an_unchanged_topic_is_not_set_again(self) -> None:
+        sync(self.make_target(), make_roster(ROSTER_A), "2022-09-10")
+        before = self.writes()
+        assert sync(self.make_target(), make_roster(ROSTER_A), "2022-09-20").changes == []
+        assert self.writes() == before

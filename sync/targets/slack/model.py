@@ -11,6 +11,7 @@ from typing import Any, Literal
 from sync.core.clock import Clock
 from sync.core.messages import Addressbook, Markup, Message, Once, Part, Post, ShiftChanges
 from sync.core.plan import Change, TargetPlan
+from sync.core.reminders import Lead, Reminders, due
 from sync.core.roster import Person, Roster, Rotation
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, Target
@@ -49,6 +50,7 @@ class GroupSettings:
     empty_policy: Literal["keep", "disable", "fallback"]
     fallback: tuple[str, ...]
     notify_changes: bool = False
+    remind_before: tuple[Lead, ...] = ()
 
 
 def desired_group(roster: Roster, members: list[Person], actual: GroupState | None,
@@ -124,6 +126,10 @@ class SlackTarget(Target):
             found.append(ShiftChanges(f"slack.shift-snapshot.{handle}",
                                       f"slack.shift-notices-sent.{handle}", roster,
                                       clock.today))
+        reminders = due(roster, clock.now, self.settings.remind_before)
+        if reminders:
+            found.append(Reminders(f"slack.reminded.{self.settings.handle}",
+                                   tuple(reminders), roster.day_of(clock.now)))
         return tuple(found)
 
     def check_fallback(self, roster: Roster) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from sync.config.sections import LocalPath, Section
+from sync.core.reminders import Lead
 from sync.targets.base import Target
 from sync.targets.slack.model import GroupSettings
 
@@ -20,6 +21,19 @@ class SlackCommon(Section):
         "keep", description="What the group holds when today has no engineer.")
     fallback: tuple[str, ...] = Field((), description="Handles used by empty_policy = fallback.")
     notify_changes: bool = Field(False, description="DM engineers whose upcoming shift changed.")
+    remind_before: tuple[str, ...] = Field(
+        (), description='DM each engineer this long before their rotation starts, once per '
+        'entry ("7d", "1d", "12h"; days count at handoff_time).')
+
+    @field_validator("remind_before")
+    @classmethod
+    def _lead_times(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            Lead.parse(entry)
+        return value
+
+    def leads(self) -> tuple[Lead, ...]:
+        return tuple(dict.fromkeys(Lead.parse(entry) for entry in self.remind_before))
 
 
 class FileSlack(SlackCommon):
@@ -35,7 +49,7 @@ class SlackSlack(SlackCommon):
 def group_settings(section: SlackCommon) -> GroupSettings:
     return GroupSettings(section.usergroup, section.empty_policy,
                          tuple(h.removeprefix("@") for h in section.fallback),
-                         section.notify_changes)
+                         section.notify_changes, section.leads())
 
 
 def build_file(wiring: Wiring, section: FileSlack) -> Target:

@@ -1,0 +1,40 @@
+"""What `rotation-sync who` prints for people: now, until when, the next handoffs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.console import Console
+from rich.table import Table
+
+from sync.core.who import Shift, Who
+
+
+def print_who(console: Console, answer: Who) -> None:
+    console.print(f"On rotation now ({moment(answer.now)}): {people(answer.current)}",
+                  markup=False)
+    console.print(f"Until {moment(answer.current.until)}"
+                  + (f" (rotation {answer.current.on_call.rotation.label})"
+                     if answer.current.on_call.rotation else ""), markup=False)
+    if not answer.upcoming:
+        console.print(f"No handoff in the next {answer.weeks} week(s).")
+        return
+    table = Table(title=f"Handoffs in the next {answer.weeks} week(s)")
+    for column in ("From", "Rotation", "On rotation"):
+        table.add_column(column, overflow="fold")
+    for shift in answer.upcoming:
+        rotation = shift.on_call.rotation
+        table.add_row(moment(shift.at), rotation.label if rotation else "(no rotation)",
+                      people(shift))
+    console.print(table)
+
+
+def people(shift: Shift) -> str:
+    if shift.on_call.rotation is None:
+        return "nobody (no rotation)"
+    return ", ".join(f"{p.name} (@{p.github})" for p in shift.on_call.people) or \
+        "nobody (no engineer assigned)"
+
+
+def moment(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%d %H:%M %Z") if at else "no later rotation is planned"

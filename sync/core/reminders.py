@@ -1,0 +1,132 @@
+"""Reminders before a shift (`[slack] remind_before`): who is due one, and when. Pure.
+
+A lead time in days is counted in the roster's days: "7d" is the handoff time seven days
+before the Start day, in the roster's timezone, whatever DST does in between; "12h" is
+twelve hours before the Start's handoff instant. The one messenger sends each reminder
+once (`sync.run.messenger`), keyed by person, Start and lead, so a moved rotation (a new
+Start) is reminded anew.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from sync.core.roster import Person, Roster, Rotation
+
+LEAD = re.compile(r"\s*(\d{1,3})\s*([dwh])\s*")
+MAX_LEAD = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """One `remind_before` entry: so many days (or hours) before a Start's handoff."""
+
+    amount: int
+    unit: Literal["d", "h"]
+
+    @classmethod
+    def parse(cls, text: str) -> Lead:
+        match = LEAD.fullmatch(text)
+        if not match:
+            raise ValueError(f"{text!r} is not a lead time such as \"7d\", \"1d\" or \"12h\"")
+        amount, unit = int(match.group(1)), match.group(2)
+        lead = cls(amount * 7, "d") if unit == "w" else cls(amount, "d" if unit == "d" else "h")
+        if not timedelta(0) < lead.span <= MAX_LEAD:
+            raise ValueError(f"{text!r} must be more than 0 and at most 365 days")
+        return lead
+
+    @property
+    def span(self) -> timedelta:
+        return timedelta(days=self.amount) if self.unit == "d" else timedelta(hours=self.amount)
+
+    @property
+    def key(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    def moment(self, roster: Roster, rotation: Rotation) -> datetime:
+        return self.before(roster, rotation.start)
+
+    def before(self, roster: Roster, start: date) -> datetime:
+        """When a reminder of a shift beginning on `start` becomes due (a real local time,
+        also across DST changes)."""
+        if self.unit == "d":
+            return roster.handoff_on(start - self.span)
+        return (roster.handoff_on(start) - self.span).astimezone(roster.tz)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One direct message to `person` about `rotation`; `covers` are the memory keys it
+    settles (the lead it is for, and longer leads that came due at the same run)."""
+
+    person: Person
+    rotation: Rotation
+    lead: Lead
+    text: str
+    covers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """The message value: the reminders due now; `sent_key` names the messenger's memory
+    of those already sent."""
+
+    sent_key: str
+    due: tuple[Reminder, ...]
+    today: date
+
+
+def fingerprint(person: Person, rotation: Rotation, lead: Lead) -> str:
+    return f"{person.key} {rotation.start.isoformat()} {lead.key}"
+
+
+def due(roster: Roster, now: datetime, leads: Sequence[Lead]) -> list[Reminder]:
+    """Reminders due at `now`: for each engineer of a rotation that has not begun, the
+    shortest lead whose moment has come (a late first run sends one message, not two)."""
+    found = []
+    for rotation in upcoming(roster, now):
+        come = sorted((lead for lead in leads if lead.moment(roster, rotation) <= now),
+                      key=lambda lead: lead.span)
+        if not come:
+            continue
+        for person in (roster.person(handle) for handle in rotation.engineers):
+            covers = tuple(fingerprint(person, rotation, lead) for lead in come)
+            found.append(Reminder(person, rotation, come[0],
+                                  reminder_text(roster, rotation, person, now), covers))
+    return found
+
+
+def moments(roster: Roster, now: datetime, leads: Sequence[Lead]) -> list[datetime]:
+    """The reminder moments after `now`, for `schedule`'s one-off runs."""
+    return sorted({lead.moment(roster, rotation) for rotation in upcoming(roster, now)
+                   for lead in leads if lead.moment(roster, rotation) > now})
+
+
+def upcoming(roster: Roster, now: datetime) -> list[Rotation]:
+    return [rotation for rotation in roster.rotations if roster.begins(rotation) > now]
+
+
+def reminder_text(roster: Roster, rotation: Rotation, person: Person, now: datetime) -> str:
+    """'Your escalation engineer rotation 2026-12-07 to 2027-01-03 starts in 7 days, with
+    @a and @b.' The time left is counted from now, so a late run does not say 7 days."""
+    others = [f"@{handle}" for handle in rotation.engineers if handle.lower() != person.key]
+    company = f", with {joined(others)}" if others else ""
+    return (f"Your escalation engineer rotation {rotation.label} starts "
+            f"{time_left(roster, rotation, now)}{company}.")
+
+
+def time_left(roster: Roster, rotation: Rotation, now: datetime) -> str:
+    begins = roster.begins(rotation)
+    days = (rotation.start - roster.day_of(now)).days
+    if days >= 1:
+        return f"in {days} day{'s' if days != 1 else ''}"
+    hours = max(1, round((begins - now).total_seconds() / 3600))
+    return f"in {hours} hour{'s' if hours != 1 else ''} ({begins:%H:%M %Z})"
+
+
+def joined(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

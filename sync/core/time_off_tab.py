@@ -1,0 +1,85 @@
+"""The Time off tab (or file): `GitHub`, `Start`, `End` (inclusive), optional `Note`.
+
+Checked like the other tabs, with the tab, row and column the manager sees; the Note is
+checked for unsafe text but never kept: only the dates are used.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sync.core.absence import Absence
+from sync.core.cells import Table, cell_problem, cells_are_clean, one_line, read_table, text
+from sync.core.findings import Findings
+from sync.core.handles import GITHUB_LOGIN
+from sync.core.roster import Person
+from sync.sources import Cell, RawTab
+
+HEADERS = ("github", "start", "end")
+SOURCE = "the Time off tab"
+
+
+def parse_time_off(tab: RawTab | None, people: dict[str, Person],
+                   findings: Findings) -> tuple[Absence, ...]:
+    if tab is None:
+        return ()
+    table = read_table(tab, HEADERS, findings)
+    if table is None:
+        return ()
+    absences = (parse_row(table, number, row, people, findings)
+                for number, row in table.body())
+    return tuple(sorted(absence for absence in absences if absence is not None))
+
+
+def parse_row(table: Table, number: int, row: list[Cell], people: dict[str, Person],
+              findings: Findings) -> Absence | None:
+    if not cells_are_clean(table, number, row, ("github", "note"), findings):
+        return None
+    handle = known_handle(table, number, row, people, findings)
+    first = day(table, number, row, "start", findings)
+    last = day(table, number, row, "end", findings)
+    if handle is None or first is None or last is None:
+        return None
+    if last < first:
+        findings.error("end-before-start", table.tab.name, number, table.title("end"),
+                       f"End {last} is before Start {first}.")
+        return None
+    return Absence(handle, first, last, SOURCE)
+
+
+def known_handle(table: Table, number: int, row: list[Cell], people: dict[str, Person],
+                 findings: Findings) -> str | None:
+    value = text(table.cell(row, "github"))
+    handle = value.removeprefix("@")
+    column = table.title("github")
+    if not GITHUB_LOGIN.match(handle):
+        findings.error("invalid-handle", table.tab.name, number, column,
+                       f'"{value}" is not a valid GitHub username.' if value else
+                       "the GitHub username is empty.")
+        return None
+    if handle.lower() not in people:
+        findings.error("unknown-handle", table.tab.name, number, column,
+                       f"@{handle} is not on the People tab; add them there first.")
+        return None
+    return handle.lower()
+
+
+def day(table: Table, number: int, row: list[Cell], name: str,
+        findings: Findings) -> date | None:
+    from sync.core.validate import to_date
+
+    cell, column = table.cell(row, name), table.title(name)
+    value = text(cell)
+    problem = cell_problem(value, newline_ok=False) if isinstance(cell, str) else None
+    if problem:
+        findings.error(problem[0], table.tab.name, number, column, problem[1])
+        return None
+    parsed = to_date(cell)
+    if parsed is None and not value:
+        findings.error("missing-date", table.tab.name, number, column,
+                       f"{column} is empty; every time-off row needs a Start and an End date.")
+    elif parsed is None:
+        findings.error("bad-date", table.tab.name, number, column,
+                       f'{column} "{one_line(value)}" is not a date; write it as '
+                       "YYYY-MM-DD, e.g. 2026-12-03.")
+    return parsed

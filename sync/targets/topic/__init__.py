@@ -1,0 +1,1 @@
+"""The channel topic: who is on rotation now, where the team looks."""

@@ -1,0 +1,90 @@
+"""`rotation-sync who` on the sample roster (config/example.toml and its CSV roster)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from sync.cli.commands import app
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    return tmp_path / "config" / "example.toml"
+
+
+def who(config: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(app, ["who", "-c", str(config), "--json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def handles(shift: dict[str, Any]) -> list[str]:
+    return [engineer["github"] for engineer in shift["engineers"]]
+
+
+def test_who_is_on_now_until_when_and_the_next_handoffs(sample: Path) -> None:
+    code, answer = who(sample, "--today", "2026-11-20")
+    assert code == 0
+    assert handles(answer["on_call"]) == ["amara-okafor", "kenji-sato", "sven-larsen"]
+    assert answer["on_call"]["rotation"] == {"start": "2026-10-19", "end": "2026-11-22"}
+    assert answer["on_call"]["until"] == "2026-11-23T09:00:00-08:00"
+    # The sample's Overrides row (amara-okafor covers diego-ramos 2026-12-07 to 12-11) makes its
+    # start and the day after its end handoff moments too.
+    assert [h["at"] for h in answer["handoffs"]] == [
+        "2026-11-23T09:00:00-08:00", "2026-12-07T09:00:00-08:00", "2026-12-12T09:00:00-08:00"]
+    assert handles(answer["handoffs"][0]) == ["priya-nair", "diego-ramos", "keegancsmith"]
+    assert answer["handoffs"][0]["until"] == "2026-12-07T09:00:00-08:00"
+    assert handles(answer["handoffs"][1]) == ["priya-nair", "amara-okafor", "keegancsmith"]
+    assert handles(answer["handoffs"][2]) == ["priya-nair", "diego-ramos", "keegancsmith"]
+    assert answer["handoffs"][2]["until"] == "2026-12-28T09:00:00-08:00"
+
+
+def test_weeks_widens_the_window(sample: Path) -> None:
+    _, answer = who(sample, "--today", "2026-11-20", "--weeks", "6")
+    assert [h["rotation"]["start"] for h in answer["handoffs"]] == [
+        "2026-11-23", "2026-11-23", "2026-11-23", "2026-12-28"]  # two are the override's
+    assert answer["weeks"] == 6
+
+
+def test_before_the_handoff_the_old_rotation_is_still_on(sample: Path) -> None:
+    """--today D is just after D's handoff; the day before, the previous rotation holds."""
+    _, on_start = who(sample, "--today", "2026-11-23")
+    _, day_before = who(sample, "--today", "2026-11-22")
+    assert on_start["on_call"]["rotation"]["start"] == "2026-11-23"
+    assert day_before["on_call"]["rotation"]["start"] == "2026-10-19"
+
+
+def test_in_a_gap_nobody_is_on_and_the_next_rotation_is_named(sample: Path) -> None:
+    _, answer = who(sample, "--today", "2023-01-01")
+    assert answer["on_call"]["rotation"] is None and answer["on_call"]["engineers"] == []
+    assert answer["on_call"]["until"] == "2026-10-19T09:00:00-07:00"
+    assert answer["handoffs"] == []
+
+
+def test_human_text(sample: Path) -> None:
+    result = CliRunner().invoke(app, ["who", "-c", str(sample), "--today", "2026-11-20"])
+    assert result.exit_code == 0
+    assert "On rotation now (2026-11-20 09:00 PST): Amara Okafor (@amara-okafor)" in \
+        result.output
+    assert "Until 2026-11-23 09:00 PST (rotation 2026-10-19 to 2026-11-22)" in result.output
+    assert "Priya Nair (@priya-nair)" in result.output
+
+
+def test_invalid_roster_is_exit_1_with_findings(sample: Path) -> None:
+    rotations = sample.parent / "roster" / "rotations.csv"
+    rotations.write_text(rotations.read_text() + "2027-05-01,2027-04-01,amara-okafor\n")
+    code, answer = who(sample, "--today", "2026-11-20")
+    assert code == 1
+    assert any(f["code"] == "end-before-start" for f in answer["findings"])
+
+
+def test_weeks_must_be_sensible(sample: Path) -> None:
+    result = CliRunner().invoke(app, ["who", "-c", str(sample), "--weeks", "0"])
+    assert result.exit_code == 2
