@@ -33,9 +33,20 @@ class NoOverrides:
         return False
 
 
+class OverridesCoverage:
+    """A day is covered when an Overrides row takes the person off rotation on it (a row
+    with no cover too: the manager decided)."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+
+    def covers(self, handle: str, day: date) -> bool:
+        return self.roster.override_for(handle, day) is not None
+
+
 def coverage_of(roster: Roster) -> Coverage:
     """The one place that knows how Overrides rows cover time off."""
-    return NoOverrides()
+    return OverridesCoverage(roster) if roster.overrides else NoOverrides()
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,24 @@ def test_a_country_without_a_holiday_calendar_is_a_warning(workspace: Workspace)
     [warning] = [f for f in document["findings"] if f["code"] == "time-off-unreadable"]
     assert (warning["tab"], warning["row"]) == ("People", 2)
     assert "Country ZZ has no public holiday calendar" in warning["message"]
+
+
+def test_an_overrides_row_covering_the_time_off_is_no_conflict(workspace: Workspace) -> None:
+    with_time_off(workspace, [["valerybugakov", "2022-09-20", "2022-09-22"]])
+    config = workspace.config.read_text().replace(
+        'people = "roster/people.csv"\n',
+        'people = "roster/people.csv"\noverrides = "roster/overrides.csv"\n')
+    workspace.config.write_text(config)
+    overrides = workspace.folder / "roster" / "overrides.csv"
+    header = ["Start", "End", "Engineer", "Cover", "Note"]
+    overrides.write_text(to_csv([header]))
+    code, document = workspace.run_json("validate", "--today", "2022-09-10")
+    assert code == 0
+    [finding] = [f for f in document["findings"] if f["code"] == "time-off-conflict"]
+    assert finding["message"].startswith(WARNING)
+
+    overrides.write_text(to_csv([header, ["2022-09-20", "2022-09-22", "valerybugakov",
+                                          "sven-larsen", ""]]))
+    code, document = workspace.run_json("validate", "--today", "2022-09-10")
+    assert code == 0, document
+    assert [f for f in document["findings"] if f["code"] == "time-off-conflict"] == []
