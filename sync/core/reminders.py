@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sync.core.roster import Person, Roster, Rotation
+from sync.core.roster import Override, Person, Roster, Rotation
 
 LEAD = re.compile(r"\s*(\d{1,3})\s*([dwh])\s*")
 MAX_LEAD = timedelta(days=365)
@@ -97,13 +97,45 @@ def due(roster: Roster, now: datetime, leads: Sequence[Lead]) -> list[Reminder]:
             covers = tuple(fingerprint(person, rotation, lead) for lead in come)
             found.append(Reminder(person, rotation, come[0],
                                   reminder_text(roster, rotation, person, now), covers))
+    return found + cover_reminders(roster, now, leads)
+
+
+def cover_reminders(roster: Roster, now: datetime, leads: Sequence[Lead]) -> list[Reminder]:
+    """The same rule for each Cover of an override that has not begun: one message per
+    lead, keyed by the override (a moved override, a new Start, is reminded anew)."""
+    found = []
+    for override in upcoming_overrides(roster, now):
+        rotation = roster.holding(override.start)  # an override lies within one rotation
+        come = sorted((lead for lead in leads if lead.before(roster, override.start) <= now),
+                      key=lambda lead: lead.span)
+        if not come or rotation is None or override.cover is None:
+            continue
+        person = roster.person(override.cover)
+        covers = tuple(f"{person.key} {override.key} {lead.key}" for lead in come)
+        found.append(Reminder(person, rotation, come[0],
+                              cover_text(roster, override, now), covers))
     return found
+
+
+def upcoming_overrides(roster: Roster, now: datetime) -> list[Override]:
+    return [o for o in roster.overrides
+            if o.cover is not None and roster.handoff_on(o.start) > now]
+
+
+def cover_text(roster: Roster, override: Override, now: datetime) -> str:
+    """'You cover @b on the escalation engineer rotation 2026-11-16 to 2026-11-18, starting
+    in 7 days.'"""
+    return (f"You cover @{override.engineer} on the escalation engineer rotation "
+            f"{override.start.isoformat()} to {override.end.isoformat()}, starting "
+            f"{time_until(roster, override.start, now)}.")
 
 
 def moments(roster: Roster, now: datetime, leads: Sequence[Lead]) -> list[datetime]:
     """The reminder moments after `now`, for `schedule`'s one-off runs."""
-    return sorted({lead.moment(roster, rotation) for rotation in upcoming(roster, now)
-                   for lead in leads if lead.moment(roster, rotation) > now})
+    starts = [r.start for r in upcoming(roster, now)] + \
+        [o.start for o in upcoming_overrides(roster, now)]
+    return sorted({lead.before(roster, start) for start in starts for lead in leads
+                   if lead.before(roster, start) > now})
 
 
 def upcoming(roster: Roster, now: datetime) -> list[Rotation]:
@@ -120,8 +152,12 @@ def reminder_text(roster: Roster, rotation: Rotation, person: Person, now: datet
 
 
 def time_left(roster: Roster, rotation: Rotation, now: datetime) -> str:
-    begins = roster.begins(rotation)
-    days = (rotation.start - roster.day_of(now)).days
+    return time_until(roster, rotation.start, now)
+
+
+def time_until(roster: Roster, start: date, now: datetime) -> str:
+    begins = roster.handoff_on(start)
+    days = (start - roster.day_of(now)).days
     if days >= 1:
         return f"in {days} day{'s' if days != 1 else ''}"
     hours = max(1, round((begins - now).total_seconds() / 3600))

@@ -208,3 +208,28 @@ def test_slack_dms_each_engineer_once_and_an_unconfirmed_dm_is_not_resent(
     sent = [(m.params["channel"], m.text) for m in slack.messages]
     assert sent == [(users[handle.removeprefix("@")].id, text)
                     for handle, text in expected("7 days")[1:] + expected("1 day")]
+
+
+def test_the_cover_of_an_upcoming_override_is_reminded_once_per_lead(
+        reminding: Workspace) -> None:
+    config = reminding.config.read_text().replace(
+        'people = "roster/people.csv"\n',
+        'people = "roster/people.csv"\noverrides = "roster/overrides.csv"\n')
+    reminding.config.write_text(config)
+    (reminding.folder / "roster" / "overrides.csv").write_text(to_csv([
+        ["Start", "End", "Engineer", "Cover", "Note"],
+        ["2026-11-16", "2026-11-18", "tbliu98", "sven-larsen", ""]]))
+    cover = ("You cover @tbliu98 on the escalation engineer rotation 2026-11-16 to "
+             "2026-11-18, starting in {when}.")
+    sync_at(reminding, datetime(2026, 11, 9, 16, 59, tzinfo=UTC))  # 09:00 PST is 17:00 UTC
+    assert messages(reminding) == []
+    document = sync_at(reminding, datetime(2026, 11, 9, 17, 0, tzinfo=UTC))
+    assert messages(reminding) == [("@sven-larsen", cover.format(when="7 days"))]
+    assert "reminded Sven Larsen (@sven-larsen) (7d before): " + cover.format(
+        when="7 days") in document["targets"]["slack"]["notes"]
+    sync_at(reminding, datetime(2026, 11, 10, 17, 0, tzinfo=UTC))
+    assert len(messages(reminding)) == 1, "never twice"
+    sync_at(reminding, datetime(2026, 11, 15, 17, 0, tzinfo=UTC))
+    sync_at(reminding, datetime(2026, 11, 16, 16, 0, tzinfo=UTC))
+    assert messages(reminding) == [("@sven-larsen", cover.format(when="7 days")),
+                                   ("@sven-larsen", cover.format(when="1 day"))]
