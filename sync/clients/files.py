@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+from sync.errors import TargetError
+
+Parsed = TypeVar("Parsed")
 
 
 class UnwritablePath(OSError):
@@ -49,3 +56,19 @@ def read_text(path: Path) -> str | None:
             return stream.read()
     except FileNotFoundError:
         return None
+
+
+def read_json(path: Path, what: str, parse: Callable[[Any], Parsed]) -> Parsed | None:
+    """A JSON file a local backend owns, parsed; None before its first sync.
+
+    A file in another shape (edited by hand, another tool's) fails the target and is left
+    untouched rather than overwritten.
+    """
+    text = read_text(path)
+    if text is None:
+        return None
+    try:
+        return parse(json.loads(text))
+    except (ValueError, KeyError, TypeError) as error:
+        raise TargetError(f"The {what} file {path} is not in the expected format ({error}); "
+                          "it was left untouched.") from None

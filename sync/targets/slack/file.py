@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from sync.clients.files import read_text, write_atomically
+from sync.clients.files import read_json, write_atomically
 from sync.core.plan import TargetPlan
-from sync.errors import TargetError
 from sync.targets.base import Snapshot
 from sync.targets.slack.model import GroupSettings, GroupState, Member, SlackTarget
 
@@ -21,17 +21,9 @@ class SlackFile(SlackTarget):
         self.path = path
 
     def read(self) -> Snapshot:
-        text = read_text(self.path)
-        if text is None:
-            return Snapshot()
-        try:
-            data = json.loads(text)
-            members = tuple(sorted(Member(m["handle"], m["email"]) for m in data["members"]))
-            return Snapshot({self.settings.handle: GroupState(self.settings.handle,
-                                                              bool(data["enabled"]), members)})
-        except (ValueError, KeyError, TypeError) as error:
-            raise TargetError(f"The Slack group file {self.path} is not in the expected "
-                              f"format ({error}); it was left untouched.") from None
+        group = read_json(self.path, "Slack group",
+                          lambda data: parse_group(self.settings.handle, data))
+        return Snapshot() if group is None else Snapshot({group.handle: group})
 
     def apply(self, plan: TargetPlan) -> list[str]:
         group = plan.desired[self.settings.handle]
@@ -42,3 +34,8 @@ class SlackFile(SlackTarget):
         }
         write_atomically(self.path, json.dumps(data, indent=2) + "\n")
         return []
+
+
+def parse_group(handle: str, data: Any) -> GroupState:
+    members = tuple(sorted(Member(m["handle"], m["email"]) for m in data["members"]))
+    return GroupState(handle, bool(data["enabled"]), members)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from sync.clients.files import read_text, write_atomically
+from sync.clients.files import read_json, write_atomically
 from sync.core.plan import TargetPlan
-from sync.errors import TargetError
 from sync.targets.base import Snapshot
 from sync.targets.topic.model import Topic, TopicSettings, TopicTarget
 
@@ -18,19 +18,15 @@ class TopicFile(TopicTarget):
         self.path = path
 
     def read(self) -> Snapshot:
-        text = read_text(self.path)
-        if text is None:
-            return Snapshot()
-        try:
-            data = json.loads(text)
-            topic = Topic(str(data["channel"]), str(data["topic"]))
-        except (ValueError, KeyError, TypeError) as error:
-            raise TargetError(f"The topic file {self.path} is not in the expected format "
-                              f"({error}); it was left untouched.") from None
-        return Snapshot({topic.channel: topic})
+        topic = read_json(self.path, "topic", parse_topic)
+        return Snapshot() if topic is None else Snapshot({topic.channel: topic})
 
     def apply(self, plan: TargetPlan) -> list[str]:
         topic = plan.desired[self.settings.channel]
         data = {"channel": topic.channel, "topic": topic.text}
         write_atomically(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return []
+
+
+def parse_topic(data: Any) -> Topic:
+    return Topic(str(data["channel"]), str(data["topic"]))
