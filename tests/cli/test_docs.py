@@ -51,3 +51,8 @@ def test_every_option_is_documented() -> None:
             for option in param.opts:
                 if option.startswith("--"):
                     assert re.search(rf"`[^`]*{re.escape(option)}\b", README), option
+
+
+def test_the_readme_stands_alone() -> None:
+    """A reader of the repository has only the repository: no link leads outside it."""
+    assert "../" not in README
