@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 import sync.clients.retry
 from sync.cli.commands import app
 from tests.helpers import PEOPLE, write_roster
+from tests.wire.fakes.google import FakeGoogle
 from tests.wire.fakes.slack import FakeSlack, User
 
 # No example may fail for being slow: a loaded 2-core machine is not a bug.
@@ -127,3 +128,10 @@ def users(slack: FakeSlack) -> dict[str, User]:
     """Every person of tests/helpers.py PEOPLE, in Slack under the same email."""
     return {handle: slack.add_user(handle.lower(), email, real_name=name)
             for handle, (name, email, _tz) in PEOPLE.items()}
+
+
+@pytest.fixture(scope="module")
+def google_server() -> Iterator[FakeGoogle]:
+    """One fake Google per test module (a server per test is slow); modules reset its stores."""
+    with FakeGoogle() as google:
+        yield google

@@ -12,8 +12,7 @@ from tests.sources import test_sheets_source as sheets_tests
 from tests.sources.test_sheets_source import SHEET_ID, add_roster, sheets_workspace
 from tests.wire.fakes.google import FakeGoogle
 
-server = sheets_tests.server  # the fake Google fixtures, shared
-sa_info = sheets_tests.sa_info
+sa_info = sheets_tests.sa_info  # the fake Google fixtures, shared (google_server: conftest)
 google = sheets_tests.google
 
 TODAY = "2022-09-10"

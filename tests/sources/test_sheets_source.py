@@ -41,25 +41,19 @@ people = "roster/people.csv"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[FakeGoogle]:
-    with FakeGoogle() as google:
-        yield google
-
-
-@pytest.fixture(scope="module")
-def sa_info(server: FakeGoogle) -> dict[str, str]:
-    return make_service_account(server, client_email=EMAIL)
+def sa_info(google_server: FakeGoogle) -> dict[str, str]:
+    return make_service_account(google_server, client_email=EMAIL)
 
 
 @pytest.fixture
-def google(server: FakeGoogle, sa_info: dict[str, str], tmp_path: Path,
+def google(google_server: FakeGoogle, sa_info: dict[str, str], tmp_path: Path,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogle]:
-    """The module's server with the key in GOOGLE_APPLICATION_CREDENTIALS; clean per test."""
+    """The module's google_server with the key in GOOGLE_APPLICATION_CREDENTIALS; clean per test."""
     key = tmp_path / "service-account.json"
     key.write_text(json.dumps(sa_info))
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
-    yield server
-    server.reset()
+    yield google_server
+    google_server.reset()
 
 
 def rotation_cells() -> list[list[Any]]:

@@ -12,13 +12,12 @@ from tests.sources.test_sheets_source import (  # the module's fixtures and buil
     people_rows,
     rotation_cells,
     sa_info,
-    server,
     sheets_calls,
     sheets_workspace,
 )
 from tests.wire.fakes.google import FakeGoogle
 
-__all__ = ["google", "sa_info", "server"]  # pytest finds the fixtures through this module
+__all__ = ["google", "sa_info"]  # pytest finds the fixtures through this module
 
 TIME_OFF_ROWS = [["GitHub", "Start", "End", "Note"],
                  ["valerybugakov", date(2022, 9, 20), "2022-09-22", "family"],

@@ -50,24 +50,18 @@ NAMESPACE = "rotation-sync"
 
 # -- fixtures and helpers ------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def server() -> Iterator[FakeGoogle]:
-    with FakeGoogle() as google:
-        yield google
-
-
-@pytest.fixture(scope="module")
-def sa_info(server: FakeGoogle) -> dict[str, str]:
-    return make_service_account(server)
+def sa_info(google_server: FakeGoogle) -> dict[str, str]:
+    return make_service_account(google_server)
 
 
 @pytest.fixture
-def google(server: FakeGoogle, sa_info: dict[str, str], tmp_path: Path,
+def google(google_server: FakeGoogle, sa_info: dict[str, str], tmp_path: Path,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogle]:
-    """The module's server with one empty calendar, and our key in the environment."""
+    """The module's google_server with one empty calendar, and our key in the environment."""
     use_key(sa_info, tmp_path, monkeypatch)
-    server.calendar.add_calendar(CALENDAR_ID)
-    yield server
-    server.reset()
+    google_server.calendar.add_calendar(CALENDAR_ID)
+    yield google_server
+    google_server.reset()
 
 
 @pytest.fixture(autouse=True)
@@ -440,16 +434,16 @@ def test_read_only_access_says_which_permission_is_missing(google: FakeGoogle) -
 
 
 def test_delegation_not_granted_in_workspace_is_explained(
-        server: FakeGoogle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    use_key(make_service_account(server, client_email="no-dwd@test-project.iam"
+        google_server: FakeGoogle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_key(make_service_account(google_server, client_email="no-dwd@test-project.iam"
                                  ".gserviceaccount.com", delegation_allowed=False),
             tmp_path, monkeypatch)
-    server.calendar.add_calendar(CALENDAR_ID)
+    google_server.calendar.add_calendar(CALENDAR_ID)
     try:
         with pytest.raises(TargetError, match="Domain-wide delegation"):
-            target(server).read()
+            target(google_server).read()
     finally:
-        server.calendar.calendars.clear()
+        google_server.calendar.calendars.clear()
 
 
 def test_endpoints() -> None:

@@ -47,22 +47,16 @@ ROTATIONS = [
 SYNC_STATUS = [["last_run", "result"], [45663.25, "ok"], [42, True]]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeGoogle]:
-    with FakeGoogle() as google:
-        yield google
-
-
 @pytest.fixture
-def google(server: FakeGoogle) -> Iterator[FakeGoogle]:
+def google(google_server: FakeGoogle) -> Iterator[FakeGoogle]:
     """The module's server, with clean stores and log for each test (keys stay registered)."""
-    yield server
-    server.reset()
+    yield google_server
+    google_server.reset()
 
 
 @pytest.fixture(scope="module")
-def sa_info(server: FakeGoogle) -> dict[str, str]:
-    return make_service_account(server)
+def sa_info(google_server: FakeGoogle) -> dict[str, str]:
+    return make_service_account(google_server)
 
 
 def credentials(info: dict[str, str], *scopes: str) -> service_account.Credentials:

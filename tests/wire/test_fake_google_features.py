@@ -41,21 +41,15 @@ KEEGAN = "keegan@example.com"
 LAGOS = "Africa/Lagos"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeGoogle]:
-    with FakeGoogle() as google:
-        yield google
-
-
 @pytest.fixture
-def google(server: FakeGoogle) -> Iterator[FakeGoogle]:
-    yield server
-    server.reset()
+def google(google_server: FakeGoogle) -> Iterator[FakeGoogle]:
+    yield google_server
+    google_server.reset()
 
 
 @pytest.fixture(scope="module")
-def sa_info(server: FakeGoogle) -> dict[str, str]:
-    return make_service_account(server,
+def sa_info(google_server: FakeGoogle) -> dict[str, str]:
+    return make_service_account(google_server,
                                 client_email="time-off@test-project.iam.gserviceaccount.com")
 
 
