@@ -40,6 +40,7 @@ from sync.run.factory import make_source
 from sync.run.runner import log_result, make_engine, run_sync
 from sync.run.state import StateStore
 from sync.run.time_off import time_off_check
+from sync.sources import RawRoster
 from sync.targets.registry import NAMES
 
 P = ParamSpec("P")
@@ -98,6 +99,7 @@ class Invocation:
         self.config_file = config_path(config)
         self.today = parse_today(today)
         self.only = parse_only(only)
+        self.raw: RawRoster | None = None  # what `validate` read, for the tab titles
 
     def load(self) -> Config:
         return load_config(self.config_file)
@@ -110,9 +112,11 @@ class Invocation:
 
     def validate(self, config: Config) -> RunResult:
         """Only the roster: no target is built, so no secret is needed."""
-        return Engine(make_source(config), {}, self.clock(config),
-                      time_off=time_off_check(config),
-                      configured=config.configured()).validate()
+        engine = Engine(make_source(config), {}, self.clock(config),
+                        time_off=time_off_check(config), configured=config.configured())
+        result = engine.validate()
+        self.raw = engine.raw
+        return result
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)
@@ -319,10 +323,15 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     assert result.roster is not None
     coverage = build_report(result.roster, invocation.clock(settings), tuple(result.conflicts))
     output.print_report(invocation.console, coverage)
+    from sync.cli.ledger import print_ledger, report_totals  # the ledger's totals too
+
+    served = report_totals(settings, result.roster, invocation.clock(settings).now)
+    print_ledger(invocation.console, served)
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))
         invocation.console.print(plain(f"Wrote {html}"), markup=False)
     invocation.emit({"exit_code": 0, **coverage.as_json(),
+                     "ledger": [line.as_json() for line in served],
                      "findings": [f.as_json() for f in result.findings]}, 0)
 
 
@@ -364,6 +373,9 @@ def init(config: ConfigOption = None, as_json: JsonOption = False,
     starter = adopt_handbook(invocation.load())
     output.print_starter(invocation.console, starter.as_json())
     invocation.emit({"exit_code": 0, "command": "init", **starter.as_json()}, 0)
+
+
+from sync.cli import ledger, propose  # noqa: E402,F401  (each registers its command on app)
 
 
 def main() -> None:

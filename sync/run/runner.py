@@ -22,6 +22,7 @@ from sync.run.messenger import Memory, Messenger, Transport
 from sync.run.notify import notify_after_run
 from sync.run.poll import remember_synced
 from sync.run.preflight import check_secrets
+from sync.run.served import record_served
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
 from sync.run.time_off import time_off_check
@@ -60,6 +61,7 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
             log_error(started, error, trigger)
             raise
         assert engine.messenger is not None
+        result.findings.extend(record_served(store, result, clock.now, engine.raw))
         remember_synced(store, engine.raw)
         notice = notify_after_run(config, result, store, engine.messenger.transport)
         post_time_off(config, result, engine.messenger, clock)

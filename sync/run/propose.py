@@ -1,0 +1,99 @@
+"""`propose` in a run: the time off and the served-time history it plans with, and
+`--write` (the CSV file or the Sheets tab; never the Rotations tab)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from sync.clients.files import write_atomically
+from sync.config.model import Config
+from sync.config.sections import CsvSource, SheetsSource
+from sync.core.absence import Absence
+from sync.core.findings import Finding, Findings
+from sync.core.planner.pool import Busy
+from sync.core.planner.propose import Proposal, ProposeSettings, propose
+from sync.core.roster import Roster
+from sync.run.served import served_view
+from sync.sources import RawRoster
+from sync.sources.csv import to_csv
+from sync.sources.time_off import Unreadable
+
+HEADER = ["Start", "End", "Engineers", "Fills", "Reason"]
+
+
+def plan_proposals(config: Config, roster: Roster, raw: RawRoster, now: datetime,
+                   until: date | None = None, busy: Busy | None = None
+                   ) -> tuple[list[Proposal], list[Finding]]:
+    """The proposals and the planner's findings (time off that could not be read among
+    them). `busy`: other rosters' bookings, from the fleet."""
+    today = roster.day_of(now)
+    section = config.propose
+    settings = ProposeSettings(
+        until=until or today + timedelta(days=section.horizon_days),
+        length_days=section.length_days, engineers=section.engineers,
+        min_gap_days=section.min_gap_days, max_per_team=section.max_per_team,
+        rotations_tab=raw.rotations.name, people_tab=raw.people.name,
+        proposed_tab=section.tab if isinstance(config.source, SheetsSource) else "Proposed")
+    problems = Findings()
+    absences = time_off(config, roster, today, settings.until + timedelta(days=70), problems,
+                        raw.people.name)
+    served = [day.entry for day in served_view(config, roster, now)]
+    proposals, found = propose(roster, today, settings, absences, served, busy)
+    return proposals, problems.items + found
+
+
+def time_off(config: Config, roster: Roster, first: date, last: date, findings: Findings,
+             people_tab: str) -> list[Absence]:
+    """Every configured source's time off from `first` to `last`, for everyone on People
+    (the Time off tab is on the Roster already). Public holidays do not count: nearly every
+    4-week rotation holds one, so they would exclude everyone."""
+    section = config.time_off
+    if section is None:
+        return []
+    found: list[Absence] = []
+    problems: list[Unreadable] = []
+    if section.ics_url:
+        from sync.sources.time_off.feed import read_feed
+
+        feed = read_feed(section.ics_url, roster.people.values())
+        problems += [feed] if isinstance(feed, Unreadable) else []
+        found += feed if isinstance(feed, list) else []
+    if section.google_calendar:
+        from sync.sources.time_off.calendar import OutOfOffice
+
+        reader = OutOfOffice(section.calendar_endpoint)
+        for person in sorted(roster.people.values(), key=lambda p: p.key):
+            read = reader.read(person, first, last) if person.eligible else []
+            problems += [read] if isinstance(read, Unreadable) else []
+            found += read if isinstance(read, list) else []
+    for problem in problems:
+        findings.warning("time-off-unreadable", people_tab if problem.person else "Time off",
+                         problem.person.row if problem.person else None,
+                         "Email" if problem.person else None, problem.text)
+    return found
+
+
+def proposed_rows(proposals: Sequence[Proposal]) -> list[list[str]]:
+    """The Rotations layout (Start, End, Engineers) plus Fills and Reason, so a manager
+    copies rows into Rotations as they are."""
+    rows = [list(HEADER)]
+    for proposal in proposals:
+        reasons = "; ".join(f"@{pick.handle} {pick.reason}" for pick in proposal.engineers
+                            if pick.proposed)
+        rows.append([proposal.start.isoformat(), proposal.end.isoformat(),
+                     ", ".join(pick.handle for pick in proposal.engineers),
+                     str(proposal.fills_row or ""), reasons])
+    return rows
+
+
+def write_proposals(config: Config, proposals: Sequence[Proposal]) -> str:
+    """Replace the whole Proposed tab or file; says where it wrote."""
+    rows = proposed_rows(proposals)
+    if isinstance(config.source, CsvSource):
+        write_atomically(config.propose.file, to_csv(rows))
+        return str(config.propose.file)
+    from sync.run.proposed_tab import replace_proposed_tab
+
+    replace_proposed_tab(config, rows)
+    return f"the '{config.propose.tab}' tab"
