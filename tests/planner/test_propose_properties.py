@@ -82,8 +82,8 @@ def test_propose_never_breaks_a_hard_rule(world: tuple[Roster, ProposeSettings,
             others = [b for b in bookings(roster, proposals, busy, key)
                       if b != (proposal.start, proposal.end)]
             gap = timedelta(days=plan.min_gap_days)
-            assert all(end < proposal.start and proposal.start - end >= gap or
-                       start > proposal.end and start - proposal.end >= gap
+            assert all((end < proposal.start and proposal.start - end >= gap) or
+                       (start > proposal.end and start - proposal.end >= gap)
                        for start, end in others), (pick, others)
     for rotation in roster.rotations:
         filled = next((p for p in proposals if p.fills_row == rotation.row), None)
