@@ -89,7 +89,7 @@ def test_a_team_too_small_leaves_tbd_with_a_warning(workspace: Workspace) -> Non
 
 
 def test_validate_points_the_tbd_warning_at_propose(workspace: Workspace) -> None:
-    code, document = workspace.run_json("validate", "--today", "2022-09-30")
+    _code, document = workspace.run_json("validate", "--today", "2022-09-30")
     [tbd] = [f for f in document["findings"] if f["code"] == "unfilled-soon"]
     assert tbd["message"].endswith("`rotation-sync propose` suggests engineers.")
 

@@ -3,7 +3,8 @@ take these days" (cover requests rank their suggestions with `rank_covers`).
 
 Preferences, in order: a person whose `Due by` is not yet met, in a rotation ending by then;
 timezone spread (UTC offsets spanning more than 3 hours); at most `max_per_team` of one Team;
-fewest rotations in the 12 months before the rotation (served as lived, planned or proposed);
+fewest rotations (served as lived in the 12 months before today, plus those planned or
+proposed since);
 longest since their last rotation (never served first); handle.
 """
 
@@ -50,10 +51,11 @@ class Load:
     def add(self, key: str, start: date, end: date) -> None:
         self.stints.setdefault(key, {})[start] = (start, end)
 
-    def count(self, key: str, start: date) -> int:
-        """Rotations ending within the 12 months before `start`, or later."""
+    def count(self, key: str) -> int:
+        """Rotations served in the 12 months before today, plus every rotation planned or
+        proposed since: over a long horizon, the plan itself stays even."""
         return sum(1 for _first, last in self.stints.get(key, {}).values()
-                   if last >= start - YEAR)
+                   if last >= self.today - YEAR)
 
     def last(self, key: str, start: date) -> date | None:
         ends = [last for _first, last in self.stints.get(key, {}).values() if last < start]
@@ -111,7 +113,7 @@ def preference(person: Person, slot: Slot, load: Load) -> Preference:
     spread = slot.wide(slot.members) or slot.adds_spread(person)
     last = load.last(person.key, slot.start)
     return (not due, person.due_by if due and person.due_by else date.max, not spread,
-            slot.team_full(person), load.count(person.key, slot.start), last or date.min,
+            slot.team_full(person), load.count(person.key), last or date.min,
             person.key)
 
 
@@ -142,6 +144,6 @@ def rank_covers(roster: Roster, first: date, last: date, served: Iterable[Served
     pool = Pool(roster, absences, busy, min_gap_days=0)
     load = Load(served, roster, today or first)
     free = sorted(pool.free(first, last),
-                  key=lambda p: (load.count(p.key, first), load.last(p.key, first) or date.min,
+                  key=lambda p: (load.count(p.key), load.last(p.key, first) or date.min,
                                  p.key))
     return [Ranked(p.github, load.fact(p.key, first)) for p in free]
