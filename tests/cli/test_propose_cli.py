@@ -163,3 +163,27 @@ def test_ledger_refuses_bad_option_combinations(workspace: Workspace) -> None:
     assert workspace.run("ledger", "--json", "--csv", "x.csv").exit_code == 2
     assert workspace.run("ledger", "--accept-edits", "--from", "2022-08-10").exit_code == 2
     assert workspace.run("ledger", "--from", "2022-09-10", "--to", "2022-09-01").exit_code == 2
+
+
+def test_the_example_rosters_tbd_slots_are_filled_by_propose(tmp_path: Path) -> None:
+    """The README's loop on config/example.toml: validate warns, propose fills, --write
+    writes the ignored out/proposed.csv, and nothing tracked changes."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from sync.cli.commands import app
+
+    root = Path(__file__).parent.parent.parent / "config"
+    shutil.copytree(root, tmp_path / "config",
+                    ignore=shutil.ignore_patterns("out", "state", "*.sqlite"))
+    config = str(tmp_path / "config" / "example.toml")
+    before = {p: p.read_bytes() for p in (tmp_path / "config").rglob("*") if p.is_file()}
+    result = CliRunner().invoke(app, ["propose", "-c", config, "--today", "2027-01-25",
+                                      "--write", "--json"])
+    document = json.loads(result.stdout)
+    fills = {p["fills_row"]: p for p in document["proposed"] if p["fills_row"]}
+    assert result.exit_code == 0 and set(fills) == {8, 9}
+    assert all(e["handle"] != "TBD" for p in fills.values() for e in p["engineers"])
+    assert (tmp_path / "config" / "out" / "proposed.csv").exists()
+    assert before == {p: p.read_bytes() for p in before}

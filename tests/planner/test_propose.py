@@ -111,7 +111,7 @@ def test_timezone_spread_beats_fairness() -> None:
     served = lived_days(r, date(2025, 1, 1), TODAY - timedelta(days=1))
     proposals, _ = propose(r, TODAY, settings(), served=served)
     assert handles(proposals[0]) == ["ber1", "tokyo"]
-    assert proposals[0].engineers[1].reason == "adds UTC+09:00; last served 2025-06-28"
+    assert proposals[0].engineers[1].reason == "adds UTC+09:00, last served 2025-06-28"
 
 
 def test_a_due_by_comes_first_and_a_missed_one_is_a_warning() -> None:

@@ -27,7 +27,7 @@ WIDE = timedelta(hours=3)
 @dataclass(frozen=True)
 class Ranked:
     handle: str  # as spelled on People
-    reason: str  # "never served", "last served 2026-03-01", "due by 2027-03-31; adds UTC+09:00"
+    reason: str  # "never served", "last served 2026-03-01", "due by 2027-03-31, adds UTC+09:00"
 
 
 class Load:
@@ -38,7 +38,7 @@ class Load:
         self.today = today
         self.stints: dict[str, dict[date, tuple[date, date]]] = {}
         for entry in served:
-            if entry.served and entry.day < today:
+            if entry.role == "rotation" and entry.day < today:  # covering is not a rotation
                 first, last = self.stints.setdefault(entry.handle, {}).get(
                     entry.rotation, (entry.day, entry.day))
                 self.stints[entry.handle][entry.rotation] = (min(first, entry.day),
@@ -126,7 +126,7 @@ def reason(person: Person, slot: Slot, load: Load) -> str:
     parts = [f"due by {person.due_by}"] if slot.due(person, load) else []
     if slot.adds_spread(person):
         parts.append(f"adds {offset_text(slot.offset(person))}")
-    return "; ".join([*parts, load.fact(person.key, slot.start)])
+    return ", ".join([*parts, load.fact(person.key, slot.start)])
 
 
 def offset_text(offset: timedelta) -> str:
