@@ -28,11 +28,11 @@ from sync.cli.who import print_who
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
 from sync.config.model import Config, config_path, load_config
-from sync.core.clock import Clock
 from sync.core.limits import MAX_LIMIT, date_range_text, in_range
-from sync.core.report import build_report
-from sync.core.who import MAX_WEEKS
-from sync.core.who import who as who_is_on
+from sync.core.lived.clock import Clock
+from sync.core.report.participation import build_report
+from sync.core.report.who import MAX_WEEKS
+from sync.core.report.who import who as who_is_on
 from sync.errors import RotationSyncError
 from sync.run.config_checks import check_config
 from sync.run.engine import Engine, RunResult, skipped_targets

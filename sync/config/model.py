@@ -18,15 +18,14 @@ from pydantic import BaseModel, Field, ValidationError, create_model, field_vali
 from sync.config.sections import (
     CsvSource,
     History,
-    LocalPath,
     Notify,
     Schedule,
-    Section,
     SheetsSource,
     Source,
     TimeOff,
 )
 from sync.config.wording import describe
+from sync.core.section import LocalPath, Section
 from sync.errors import ConfigError
 from sync.targets.registry import NAMES, TARGETS
 
