@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.planner_optimum import optimum_spread  # noqa: E402
 from benchmarks.planner_world import World, make_world  # noqa: E402
-from sync.core.clock import utc_offset  # noqa: E402
+from sync.core.lived.clock import utc_offset  # noqa: E402
 from sync.core.planner.pool import Pool  # noqa: E402
 from sync.core.planner.propose import ProposeSettings, propose  # noqa: E402
 

@@ -41,12 +41,12 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import floor  # noqa: E402
 from benchmarks.world import FIRST_DAY, people_rows, rotation_rows  # noqa: E402
 from sync.config.model import Config, parse_config  # noqa: E402
-from sync.core.clock import Clock  # noqa: E402
-from sync.core.plan import diff  # noqa: E402
-from sync.core.validate import validate  # noqa: E402
+from sync.core.diff.plan import diff  # noqa: E402
+from sync.core.lived.clock import Clock  # noqa: E402
+from sync.core.rules.validate import validate  # noqa: E402
+from sync.core.tabs.raw import RawRoster, RawTab  # noqa: E402
 from sync.run.engine import Engine  # noqa: E402
 from sync.run.factory import Wiring, make_source, make_targets  # noqa: E402
-from sync.sources import RawRoster, RawTab  # noqa: E402
 from sync.targets.base import Snapshot  # noqa: E402
 from sync.targets.calendar.google import EventsSnapshot, GoogleCalendar  # noqa: E402
 from tests.wire.fakes.google import (  # noqa: E402

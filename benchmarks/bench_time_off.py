@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from sync.config.sections import TimeOff  # noqa: E402
 from sync.core.findings import Findings  # noqa: E402
+from sync.core.tabs.raw import RawRoster, RawTab  # noqa: E402
 from sync.run.time_off import TimeOffCheck  # noqa: E402
-from sync.sources import RawRoster, RawTab  # noqa: E402
 from tests.helpers import PEOPLE, make_clock, make_roster  # noqa: E402
 from tests.wire.fakes.google import (  # noqa: E402
     CALENDAR_EVENTS_READONLY_SCOPE,

@@ -26,7 +26,7 @@ from typing import Any
 
 from benchmarks.world import FIRST_DAY, PEOPLE, people_rows, rotation_rows
 from sync.config.model import parse_config
-from sync.core.clock import Clock
+from sync.core.lived.clock import Clock
 from sync.run.runner import make_engine
 from tests.wire.fakes.github import FakeGitHub
 from tests.wire.fakes.google import FakeGoogle, make_service_account

@@ -7,8 +7,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sync.core.absence import Absence
-from sync.core.roster import Person, Roster
+from sync.core.lived.absence import Absence
+from sync.core.lived.roster import Person, Roster
 
 REGIONS = ("America/Los_Angeles", "Europe/Berlin", "Asia/Kolkata", "Asia/Tokyo")
 AWAY_SHARE = 0.10

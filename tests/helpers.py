@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.core.clock import Clock
-from sync.core.roster import Override, Person, Roster, Rotation
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Override, Person, Roster, Rotation
 
 # Tests wait for events (a log line, a file, a lock holder); this is only the safety net
 # for a wait that never ends, generous enough for a loaded 2-core machine.

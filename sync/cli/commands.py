@@ -21,6 +21,7 @@ from rich.console import Console
 from sync.cli import output
 from sync.cli.guard import DEBUG_ENV, check_html_path, parse_age, unexpected
 from sync.cli.health import verdict
+from sync.cli.ledger_table import print_ledger
 from sync.cli.logs import LogFormat, json_logging, setup_logging
 from sync.cli.report_html import render_html
 from sync.cli.safe import markup_safe, plain
@@ -28,19 +29,20 @@ from sync.cli.who import print_who
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
 from sync.config.model import Config, config_path, load_config
-from sync.core.clock import Clock
 from sync.core.limits import MAX_LIMIT, date_range_text, in_range
-from sync.core.report import build_report
-from sync.core.who import MAX_WEEKS
-from sync.core.who import who as who_is_on
+from sync.core.lived.clock import Clock
+from sync.core.report.participation import build_report
+from sync.core.report.who import MAX_WEEKS
+from sync.core.report.who import who as who_is_on
+from sync.core.tabs.raw import RawRoster
 from sync.errors import RotationSyncError
 from sync.run.config_checks import check_config
 from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
 from sync.run.runner import log_result, make_engine, run_sync
+from sync.run.served import ledger_lines, served_view
 from sync.run.state import StateStore
 from sync.run.time_off import time_off_check
-from sync.sources import RawRoster
 from sync.targets.registry import NAMES
 
 P = ParamSpec("P")
@@ -323,9 +325,8 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     assert result.roster is not None
     coverage = build_report(result.roster, invocation.clock(settings), tuple(result.conflicts))
     output.print_report(invocation.console, coverage)
-    from sync.cli.ledger import print_ledger, report_totals  # the ledger's totals too
-
-    served = report_totals(settings, result.roster, invocation.clock(settings).now)
+    served = ledger_lines(settings, result.roster, served_view(
+        settings, result.roster, invocation.clock(settings).now))  # the ledger's totals too
     print_ledger(invocation.console, served)
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))
@@ -373,9 +374,6 @@ def init(config: ConfigOption = None, as_json: JsonOption = False,
     starter = adopt_handbook(invocation.load())
     output.print_starter(invocation.console, starter.as_json())
     invocation.emit({"exit_code": 0, "command": "init", **starter.as_json()}, 0)
-
-
-from sync.cli import ledger, propose  # noqa: E402,F401  (each registers its command on app)
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from sync.cli.commands import (
     ConfigOption,
@@ -22,22 +21,20 @@ from sync.cli.commands import (
     guarded,
     parse_today,
 )
+from sync.cli.ledger_table import CSV_HEADER, csv_row, print_ledger
 from sync.cli.output import print_findings
-from sync.cli.safe import plain, shown
+from sync.cli.safe import plain
 from sync.clients.files import write_atomically
 from sync.config.model import Config
-from sync.core.record.ledger import LedgerLine, RecordedDay, ledger
-from sync.core.roster import Roster
+from sync.core.lived.roster import Roster
+from sync.core.record.ledger import RecordedDay
+from sync.core.tabs.raw import RawRoster
 from sync.errors import ConfigError
 from sync.run.record import ServedRecord
-from sync.run.served import holiday_check, served_view, tabs_of
+from sync.run.served import ledger_lines, served_view, tabs_of
 from sync.run.state import StateStore
-from sync.sources import RawRoster
 from sync.sources.csv import to_csv
 
-CSV_HEADER = ["GitHub", "Rotations", "Days served", "Cover days given", "Days away with cover",
-              "Weekend days served", "Public holidays served", "First day", "Last day",
-              "Days from roster"]
 DayOption = Annotated[str | None, typer.Option(show_default=False, metavar="YYYY-MM-DD")]
 
 
@@ -74,7 +71,7 @@ def ledger_command(config: ConfigOption = None, today: TodayOption = None,
     if accept_edits:
         accept(settings, result.roster, invocation.raw, span, invocation.console)
     days = [d for d in served_view(settings, result.roster, now) if inside(d, span)]
-    lines = totals(settings, result.roster, days)
+    lines = ledger_lines(settings, result.roster, days)
     print_ledger(invocation.console, lines)
     if csv_path is not None:
         write_atomically(csv_path, to_csv([CSV_HEADER, *(csv_row(line) for line in lines)]))
@@ -85,15 +82,6 @@ def ledger_command(config: ConfigOption = None, today: TodayOption = None,
                      "findings": [f.as_json() for f in result.findings],
                      "people": [line.as_json() for line in lines],
                      "days": [day_json(d) for d in days]}, 0)
-
-
-def totals(config: Config, roster: Roster, days: list[RecordedDay]) -> list[LedgerLine]:
-    """The per-person totals `ledger` prints and `report` shows."""
-    return ledger(days, roster.people, holiday_check(config, roster))
-
-
-def report_totals(config: Config, roster: Roster, now: datetime) -> list[LedgerLine]:
-    return totals(config, roster, served_view(config, roster, now))
 
 
 def day_option(value: str | None, flag: str) -> date | None:
@@ -140,24 +128,7 @@ def inside(day: RecordedDay, span: tuple[date | None, date | None]) -> bool:
         (span[1] is None or day.entry.day <= span[1])
 
 
-def csv_row(line: LedgerLine) -> list[str]:
-    values: list[Any] = [line.handle, line.rotations, line.days, line.cover_days,
-                         line.away_days, line.weekend_days,
-                         "" if line.holidays is None else line.holidays,
-                         line.first or "", line.last or "", line.from_roster]
-    return [str(value) for value in values]
-
-
 def day_json(day: RecordedDay) -> dict[str, Any]:
     return {"day": day.entry.day.isoformat(), "handle": day.entry.handle,
             "role": day.entry.role, "rotation": day.entry.rotation.isoformat(),
             "origin": day.origin, "roster": day.roster}
-
-
-def print_ledger(console: Console, lines: list[LedgerLine]) -> None:
-    table = Table(title="What was served (the served-time record, as lived)")
-    for column in CSV_HEADER:
-        table.add_column(column)
-    for line in lines:
-        table.add_row(shown(f"@{line.handle}"), *csv_row(line)[1:])
-    console.print(table)

@@ -11,7 +11,7 @@ from rich.table import Table
 from sync.cli.health import local_time
 from sync.cli.safe import markup_safe, plain, shown
 from sync.core.findings import Finding
-from sync.core.report import Report
+from sync.core.report.participation import Report
 from sync.run.engine import RunResult, TargetResult
 from sync.run.state import RunRecord
 

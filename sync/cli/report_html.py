@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 
-from sync.core.report import OverrideItem, Report
-from sync.core.roster import Roster, Rotation
-from sync.core.time_off import Conflict
+from sync.core.lived.roster import Roster, Rotation
+from sync.core.report.participation import OverrideItem, Report
+from sync.core.rules.time_off import Conflict
 
 WIDTH, LEFT = 1100, 20  # the drawing's own units; the page scales it to its width
 AXIS_Y, TOP, BOTTOM = 16, 28, 22  # month labels' baseline, first lane, room for "today"

@@ -7,7 +7,7 @@ from datetime import datetime
 from rich.console import Console
 from rich.table import Table
 
-from sync.core.who import Shift, Who
+from sync.core.report.who import Shift, Who
 
 
 def print_who(console: Console, answer: Who) -> None:

@@ -19,15 +19,14 @@ from sync.config.propose import Propose
 from sync.config.sections import (
     CsvSource,
     History,
-    LocalPath,
     Notify,
     Schedule,
-    Section,
     SheetsSource,
     Source,
     TimeOff,
 )
 from sync.config.wording import describe
+from sync.core.section import LocalPath, Section
 from sync.errors import ConfigError
 from sync.targets.registry import NAMES, TARGETS
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from sync.config.sections import LocalPath, Section
+from sync.core.section import LocalPath, Section
 
 SPAN = re.compile(r"^\s*(\d+)\s*([dw])\s*$")
 MIN_LENGTH, MAX_LENGTH = 28, 70  # the 4 to 10 weeks rule of validation

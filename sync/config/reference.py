@@ -14,11 +14,10 @@ from sync.config.sections import (
     History,
     Notify,
     Schedule,
-    Section,
     SheetsSource,
     TimeOff,
-    kind_name,
 )
+from sync.core.section import Section, kind_name
 from sync.targets.registry import TARGETS
 
 # -- docs --------------------------------------------------------------------------------

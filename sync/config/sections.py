@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, Field, ValidationInfo
 
 from sync.core.limits import MAX_KEEP_RUNS
-
-
-def _relative_to_config(path: Path, info: ValidationInfo) -> Path:
-    base = (info.context or {}).get("base_dir")
-    return path if path.is_absolute() or base is None else Path(base) / path
-
-
-LocalPath = Annotated[Path, AfterValidator(_relative_to_config)]
+from sync.core.section import LocalPath, Section, relative_to_config
 
 DURATION = re.compile(r"(\d+)\s*([smh])")
 MIN_POLL_SECONDS = 10  # Sheets allows 60 reads a minute per user; leave room for the rest
@@ -36,10 +29,6 @@ def _poll_interval(text: str | None) -> str | None:
     if text is not None and duration_seconds(text) < MIN_POLL_SECONDS:
         raise ValueError(f"poll must be at least {MIN_POLL_SECONDS}s")
     return text
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # -- source ------------------------------------------------------------------------------
@@ -100,12 +89,6 @@ class History(Section):
 Source = Annotated[CsvSource | SheetsSource, Field(discriminator="kind")]
 
 
-def kind_name(model: type[Section]) -> str:
-    """The `kind` a section model stands for ("all" for sections without kinds)."""
-    kind: Any = model.model_fields.get("kind")
-    return str(kind.annotation.__args__[0]) if kind else "all"
-
-
 # -- time off ----------------------------------------------------------------------------
 HORIZON = re.compile(r"^\s*(\d+)\s*([dw])\s*$")
 LOOPBACK = ("http://127.0.0.1", "http://localhost", "http://[::1]")
@@ -123,7 +106,7 @@ def _feed(value: str, info: ValidationInfo) -> str:
         return value
     if "://" in value:
         raise ValueError(f"{value!r}: the feed must be an https:// URL or a file path")
-    return str(_relative_to_config(Path(value), info))
+    return str(relative_to_config(Path(value), info))
 
 
 class TimeOff(Section):

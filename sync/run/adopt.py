@@ -15,10 +15,10 @@ from typing import Any
 from sync.clients.files import write_atomically
 from sync.config.model import Config
 from sync.config.sections import CsvSource
+from sync.core.tabs.raw import Cell
 from sync.errors import ConfigError, SourceError
 from sync.run.factory import Wiring
 from sync.run.preflight import check_secrets
-from sync.sources import Cell
 from sync.sources.csv import read_tab, to_csv
 from sync.targets.handbook.model import ROTATION_CELL, RowState
 

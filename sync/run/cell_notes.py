@@ -20,9 +20,9 @@ from sync.clients.secrets import redact
 from sync.config.model import Config
 from sync.config.sections import SheetsSource as SheetsSection
 from sync.core.findings import Finding
+from sync.core.tabs.raw import RawRoster, RawTab
 from sync.run.engine import Engine, RunResult
 from sync.run.state import StateStore
-from sync.sources import RawRoster, RawTab
 from sync.sources.sheets import SheetsSource
 from sync.sources.sheets_cells import CellKey, protect_tab, read_notes, write_notes
 

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sync.clients.retry import at_endpoint
-from sync.core.clock import Clock
+from sync.core.diff.plan import Change, TargetPlan, mass_delete
 from sync.core.findings import Finding, Findings
-from sync.core.plan import Change, TargetPlan, mass_delete
-from sync.core.roster import Roster
-from sync.core.time_off import Conflict
-from sync.core.validate import validate
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Roster
+from sync.core.rules.time_off import Conflict
+from sync.core.rules.validate import validate
+from sync.core.tabs.raw import RawRoster
 from sync.errors import Outcome, RotationSyncError
 from sync.run.messenger import Messenger
 from sync.run.time_off import TimeOffCheck
-from sync.sources import RawRoster, RosterSource
+from sync.sources import RosterSource
 from sync.targets.base import Target
 from sync.targets.registry import listed
 

@@ -1,6 +1,6 @@
 """The one messenger: it sends what a sync entails telling people, only when applying.
 
-Targets put their messages in their plan as values (`sync.core.messages`); the engine hands
+Targets put their messages in their plan as values (`sync.core.messages.values`); the engine hands
 them here after the writes. This is the one place that knows dry runs (a preview note,
 nothing sent, nothing remembered) and the "never twice" rules, kept in the state store:
 a handoff is announced once, a changed shift is told once, and a post Slack did not
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sync.clients.slack import SlackApi, SlackFailure, post_message, slack_escape
-from sync.core.messages import Addressbook, Markup, Message, Post, ShiftChanges
-from sync.core.notices import Notice, notices, snapshot
-from sync.core.reminders import Reminder, Reminders
+from sync.core.messages.notices import Notice, notices, snapshot
+from sync.core.messages.reminders import Reminder, Reminders
+from sync.core.messages.values import Addressbook, Markup, Message, Post, ShiftChanges
 from sync.errors import TargetError
 from sync.run.state_checks import open_no_follow
 

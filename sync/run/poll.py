@@ -21,9 +21,10 @@ from typing import Literal
 
 from sync.clients.secrets import redact
 from sync.config.model import Config
+from sync.core.tabs.raw import RawRoster
 from sync.run.factory import make_source
 from sync.run.state import StateStore
-from sync.sources import RawRoster, RosterSource
+from sync.sources import RosterSource
 
 log = logging.getLogger(__name__)
 

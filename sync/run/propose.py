@@ -9,13 +9,13 @@ from datetime import date, datetime, timedelta
 from sync.clients.files import write_atomically
 from sync.config.model import Config
 from sync.config.sections import CsvSource, SheetsSource
-from sync.core.absence import Absence
 from sync.core.findings import Finding, Findings
+from sync.core.lived.absence import Absence
+from sync.core.lived.roster import Roster
 from sync.core.planner.pool import Busy
 from sync.core.planner.propose import Proposal, ProposeSettings, propose
-from sync.core.roster import Roster
+from sync.core.tabs.raw import RawRoster
 from sync.run.served import served_view
-from sync.sources import RawRoster
 from sync.sources.csv import to_csv
 from sync.sources.time_off import Unreadable
 

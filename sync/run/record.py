@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sync.core.findings import Finding
+from sync.core.lived.roster import Roster
 from sync.core.record.days import ServedDay, last_complete_day, lived_days
 from sync.core.record.edits import Tabs, past_edits
 from sync.core.record.ledger import Origin, RecordedDay
-from sync.core.roster import Roster
 from sync.run.state import StateStore
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import Any
 
 from sync.clients.secrets import redact
 from sync.config.model import Config
-from sync.core.clock import Clock
+from sync.core.lived.clock import Clock
 from sync.errors import Outcome, RotationSyncError
 from sync.run.cell_notes import after_run as sheet_feedback
 from sync.run.engine import Engine, RunResult

@@ -35,9 +35,9 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from sync.config.model import Config
-from sync.core.clock import Clock
-from sync.core.reminders import moments
-from sync.core.roster import Roster
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Roster
+from sync.core.messages.reminders import moments
 from sync.errors import ConfigError, LockBusy, RotationSyncError
 from sync.run.engine import Engine, RunResult
 from sync.run.factory import make_source

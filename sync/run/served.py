@@ -9,15 +9,15 @@ from datetime import date, datetime, timedelta
 from sync.clients.secrets import redact
 from sync.config.model import Config
 from sync.core.findings import Finding
+from sync.core.lived.roster import Roster
 from sync.core.record.days import last_complete_day, lived_days
 from sync.core.record.edits import Tabs
-from sync.core.record.ledger import IsHoliday, RecordedDay
-from sync.core.roster import Roster
+from sync.core.record.ledger import IsHoliday, LedgerLine, RecordedDay, ledger
+from sync.core.tabs.raw import RawRoster
 from sync.errors import Outcome
 from sync.run.engine import RunResult
 from sync.run.record import ServedRecord
 from sync.run.state import DB_NAME, StateStore
-from sync.sources import RawRoster
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +80,8 @@ def holiday_check(config: Config, roster: Roster) -> IsHoliday | None:
         return day in known[key, day.year]
 
     return is_holiday
+
+
+def ledger_lines(config: Config, roster: Roster, days: list[RecordedDay]) -> list[LedgerLine]:
+    """The per-person totals `ledger` prints and `report` shows."""
+    return ledger(days, roster.people, holiday_check(config, roster))

@@ -9,13 +9,13 @@ from datetime import date, timedelta
 
 from sync.config.model import Config
 from sync.config.sections import CsvSource, TimeOff
-from sync.core.absence import Absence
-from sync.core.clock import Clock
 from sync.core.findings import Findings
-from sync.core.roster import Person, Roster, Rotation
-from sync.core.time_off import Conflict, conflicts, report_conflicts
+from sync.core.lived.absence import Absence
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Person, Roster, Rotation
+from sync.core.rules.time_off import Conflict, conflicts, report_conflicts
+from sync.core.tabs.raw import RawRoster
 from sync.errors import ConfigError
-from sync.sources import RawRoster
 from sync.sources.time_off import Unreadable
 
 Reader = Callable[[Person, date, date], "list[Absence] | Unreadable"]

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sync.clients.slack import slack_escape
 from sync.config.model import Config
-from sync.core.messages import Markup, Once, Part, Post
-from sync.core.roster import Person
-from sync.core.time_off import Conflict
+from sync.core.lived.roster import Person
+from sync.core.messages.values import Markup, Once, Part, Post
+from sync.core.rules.time_off import Conflict
 from sync.run.messenger import Messenger
 from sync.run.notify import notice_channel
 from sync.targets.slack.settings import SlackSlack

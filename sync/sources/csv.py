@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 
 from sync.clients.files import write_atomically
+from sync.core.tabs.raw import RawRoster, RawTab
 from sync.errors import SourceError
-from sync.sources import RawRoster, RawTab
 from sync.sources.csv_text import parse_tab
 
 STATUS_FILE = "sync-status.csv"

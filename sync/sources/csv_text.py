@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import re
 
-from sync.sources import Cell, RawTab, TabProblem
+from sync.core.tabs.raw import Cell, RawTab, TabProblem
 
 RECORD = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs"}

@@ -5,7 +5,7 @@ value, which would double the Sheets requests of every nightly run (the budget i
 the source asks gspread's HTTP client for `values:batchGet` directly, with
 `valueRenderOption=UNFORMATTED_VALUE` and `dateTimeRenderOption=SERIAL_NUMBER`: a real date
 cell arrives as its serial number, `YYYY-MM-DD` text as text, and an error cell as its display
-string (`#REF!`); `sync.core.validate` turns all three into dates or findings. Only when Google
+string (`#REF!`); `sync.core.tabs.dates` turns all three into dates or findings. Only when Google
 says a tab does not exist does the source spend a second request, to name the tabs that do.
 
 Every call goes through `sync.clients.retry.with_retry` (never gspread's BackOffHTTPClient, which
@@ -28,8 +28,8 @@ from requests.adapters import HTTPAdapter
 from sync.clients.google import CREDENTIALS_ENV, account_email, classify, credentials
 from sync.clients.retry import DEFAULT_POLICY, failed_url, with_retry
 from sync.config.sections import SheetsSource as SheetsSection
+from sync.core.tabs.raw import Cell, RawRoster, RawTab
 from sync.errors import ConfigError, SourceError
-from sync.sources import Cell, RawRoster, RawTab
 
 T = TypeVar("T")
 

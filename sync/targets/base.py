@@ -13,11 +13,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-from sync.core.clock import Clock
+from sync.core.diff.plan import Change, TargetPlan, diff
 from sync.core.findings import Finding
-from sync.core.messages import Addressbook, Message
-from sync.core.plan import Change, TargetPlan, diff
-from sync.core.roster import Roster
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Roster
+from sync.core.messages.values import Addressbook, Message
 
 S = TypeVar("S", bound="Snapshot")
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Protocol, Union
 from pydantic import Field
 
 from sync.clients.slack import SlackApi
-from sync.config.sections import Section, kind_name
+from sync.core.section import Section, kind_name
 from sync.targets.base import Target
 from sync.targets.calendar import settings as calendar_settings
 from sync.targets.handbook import settings as handbook_settings

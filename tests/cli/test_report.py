@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from sync.core.report import build_report
+from sync.core.report.participation import build_report
 from tests.conftest import Workspace
 from tests.helpers import make_clock, make_roster, rotations_rows, to_csv
 from tests.png import pixels

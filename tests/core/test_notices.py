@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sync.core.notices import notices, snapshot
+from sync.core.messages.notices import notices, snapshot
 from tests.helpers import make_roster
 
 BEFORE = [

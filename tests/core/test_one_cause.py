@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from sync.core.findings import Finding
-from sync.core.validate import validate
-from sync.sources import Cell, RawRoster, RawTab
+from sync.core.rules.validate import validate
+from sync.core.tabs.raw import Cell, RawRoster, RawTab
 from tests.helpers import make_clock, people_rows, rotations_rows
 
 GOOD = [

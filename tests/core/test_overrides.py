@@ -8,9 +8,9 @@ from datetime import datetime
 import pytest
 
 from sync.core.findings import Finding
-from sync.core.roster import Roster
-from sync.core.validate import validate
-from sync.sources import Cell, RawRoster, RawTab
+from sync.core.lived.roster import Roster
+from sync.core.rules.validate import validate
+from sync.core.tabs.raw import Cell, RawRoster, RawTab
 from tests.core.test_validate import GOOD
 from tests.helpers import make_clock, people_rows, rotations_rows
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sync.core.plan import TargetPlan, diff, mass_delete
+from sync.core.diff.plan import TargetPlan, diff, mass_delete
 
 
 class Row(str):

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from sync.core.clock import Clock
-from sync.core.plan import diff
-from sync.core.roster import Roster, Rotation
+from sync.core.diff.plan import diff
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Roster, Rotation
+from sync.core.tabs.raw import Cell, RawRoster, RawTab
 from sync.run.engine import Engine
-from sync.sources import Cell, RawRoster, RawTab
 from sync.targets.base import Target
 from sync.targets.calendar.ics import IcsCalendar
 from sync.targets.calendar.model import EventSettings

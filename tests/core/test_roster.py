@@ -13,7 +13,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.core.roster import OnCall, Override, Person, Roster, Rotation
+from sync.core.lived.roster import OnCall, Override, Person, Roster, Rotation
 from tests.helpers import HANDOFF, TZ, make_roster, people, with_overrides
 
 EPOCH = date(2022, 1, 3)

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.core.absence import Absence
 from sync.core.findings import Findings
-from sync.core.time_off import conflicts, report_conflicts
+from sync.core.lived.absence import Absence
+from sync.core.rules.time_off import conflicts, report_conflicts
 from tests.helpers import make_roster
 
 ROTATIONS = [("2026-11-03", "2026-11-30", ["keegancsmith", "BolajiOlajide", "tbliu98"]),

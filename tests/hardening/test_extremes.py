@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from sync.core.limits import CSV_FIELD_LIMIT
-from sync.core.templates import check_template, render
-from sync.core.validate import validate
-from sync.sources import RawRoster, RawTab
+from sync.core.messages.templates import check_template, render
+from sync.core.rules.validate import validate
+from sync.core.tabs.raw import RawRoster, RawTab
 from tests.conftest import Workspace
 from tests.helpers import make_clock, people_rows, rotations_rows, write_roster
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from sync.cli.output import print_run
+from sync.core.tabs.raw import RawRoster, RawTab
 from sync.run.engine import Engine
 from sync.run.messenger import FileTransport, Messenger
-from sync.sources import RawRoster, RawTab
 from sync.targets.calendar.ics import IcsCalendar
 from sync.targets.calendar.model import EventSettings
 from sync.targets.handbook.file import HandbookFile

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import pytest
 
 from sync.clients.secrets import MASK, redact, redact_data, watch
-from sync.core.emails import email_problem
-from sync.core.validate import validate
+from sync.core.rules.validate import validate
+from sync.core.tabs.emails import email_problem
+from sync.core.tabs.raw import RawRoster, RawTab
 from sync.run.state import StateStore
-from sync.sources import RawRoster, RawTab
 from tests.conftest import Workspace
 from tests.helpers import make_clock, people_rows, rotations_rows
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from sync.core.absence import Absence
+from sync.core.lived.absence import Absence
+from sync.core.lived.roster import Person, Roster, Rotation
 from sync.core.planner.fairness import rank_covers
 from sync.core.planner.propose import ProposeSettings, propose
 from sync.core.record.days import lived_days
-from sync.core.roster import Person, Roster, Rotation
 from tests.helpers import HANDOFF, TZ
 
 TODAY = date(2027, 1, 4)

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.core.absence import Absence
+from sync.core.lived.absence import Absence
+from sync.core.lived.roster import Person, Roster, Rotation
 from sync.core.planner.propose import Proposal, ProposeSettings, propose
-from sync.core.roster import Person, Roster, Rotation
 from tests.helpers import HANDOFF, TZ
 
 TODAY = date(2027, 1, 4)

@@ -12,9 +12,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sync.core.lived.roster import Override, Roster, Rotation
 from sync.core.record.days import lived_days
 from sync.core.record.ledger import ledger
-from sync.core.roster import Override, Roster, Rotation
 from sync.run.record import ServedRecord
 from sync.run.state import StateStore
 from tests.helpers import HANDOFF, PEOPLE, TZ, people

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sync.config.model import load_config
-from sync.core.clock import Clock
+from sync.core.lived.clock import Clock
 from sync.run.messenger import SlackTransport
 from sync.run.notify import MAX_LINES, notify_after_run
 from sync.run.runner import run_sync

@@ -15,8 +15,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from sync.clients.slack import SlackApi
 from sync.config.model import load_config
-from sync.core.clock import Clock
-from sync.core.reminders import Lead, due
+from sync.core.lived.clock import Clock
+from sync.core.messages.reminders import Lead, due
 from sync.run.scheduler import REMINDER_PREFIX, NightlySync, new_scheduler
 from sync.targets.slack.model import GroupSettings
 from sync.targets.slack.slack import SlackUserGroup

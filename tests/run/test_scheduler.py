@@ -21,7 +21,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MI
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from sync.config.model import load_config
-from sync.core.clock import Clock
+from sync.core.lived.clock import Clock
 from sync.errors import ConfigError, LockBusy
 from sync.run.engine import RunResult
 from sync.run.scheduler import (

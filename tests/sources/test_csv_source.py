@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sync.core.findings import Finding
-from sync.core.validate import validate
+from sync.core.rules.validate import validate
 from sync.sources.csv import CsvSource
 from sync.sources.csv_text import parse_tab
 from tests.conftest import Workspace

@@ -15,7 +15,7 @@ import pytest
 
 import sync.clients.retry
 from sync.clients.retry import DEFAULT_POLICY
-from sync.core.validate import validate
+from sync.core.rules.validate import validate
 from sync.errors import ConfigError, SourceError
 from sync.sources.sheets import TIMEOUT, SheetsSource
 from tests.conftest import Workspace, make_workspace

@@ -12,9 +12,9 @@ import pytest
 
 from sync.config.sections import TimeOff
 from sync.core.findings import Findings
-from sync.core.time_off import Conflict
+from sync.core.rules.time_off import Conflict
+from sync.core.tabs.raw import RawRoster, RawTab
 from sync.run.time_off import TimeOffCheck
-from sync.sources import RawRoster, RawTab
 from sync.sources.time_off.calendar import SCOPE
 from tests.conftest import Workspace
 from tests.helpers import PEOPLE, make_clock, make_roster

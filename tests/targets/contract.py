@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from sync.core.plan import TargetPlan, mass_delete
-from sync.core.roster import Roster
+from sync.core.diff.plan import TargetPlan, mass_delete
+from sync.core.lived.roster import Roster
 from sync.targets.base import Target
 from tests.helpers import make_clock, make_roster, with_overrides
 

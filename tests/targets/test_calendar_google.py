@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from sync.clients.retry import RetryPolicy
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.errors import ConfigError, TargetError
 from sync.targets.calendar import google as calendar_google
 from sync.targets.calendar.events import OWNER_KEY, START_KEY, event_body, event_id_for

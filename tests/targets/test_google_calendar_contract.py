@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.targets.base import Target
 from sync.targets.calendar.events import OWNER_KEY
 from sync.targets.calendar.google import GoogleCalendar

@@ -15,7 +15,7 @@ import pytest
 
 from sync.clients.files import read_text, write_atomically
 from sync.clients.github import HEAD_BRANCH
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.targets.base import Target
 from sync.targets.handbook import file as handbook_file_module
 from sync.targets.handbook.file import HandbookFile

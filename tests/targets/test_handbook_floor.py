@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.targets.handbook.github import HandbookGithub
 from tests.helpers import DictMemory, make_clock, make_roster
 from tests.targets.contract import ROSTER_B

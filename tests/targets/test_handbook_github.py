@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from sync.cli.commands import app
 from sync.clients.github import HEAD_BRANCH
 from sync.config.model import parse_config
-from sync.core.plan import Change, TargetPlan
+from sync.core.diff.plan import Change, TargetPlan
 from sync.errors import ConfigError, TargetError
 from sync.run.factory import make_targets
 from sync.targets.handbook.github import HandbookGithub, change_title, pull_body

@@ -10,7 +10,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.targets.base import Target
 from sync.targets.calendar import ics as ics_module
 from sync.targets.calendar.ics import OWNER_PROPERTY, IcsCalendar

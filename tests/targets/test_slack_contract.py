@@ -12,7 +12,7 @@ import pytest
 
 import sync.targets.slack.file
 from sync.clients.slack import SlackApi
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.targets.base import Target
 from sync.targets.slack.file import SlackFile
 from sync.targets.slack.model import GroupSettings

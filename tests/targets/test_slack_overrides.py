@@ -3,7 +3,7 @@ HTTP to the fake Slack)."""
 
 from __future__ import annotations
 
-from sync.core.roster import Roster
+from sync.core.lived.roster import Roster
 from tests.helpers import DictMemory, make_roster, with_overrides
 from tests.targets.test_slack_target import CHANNEL, HANDLE, ROTATIONS, members, run, target
 from tests.wire.fakes.slack import FakeSlack, User

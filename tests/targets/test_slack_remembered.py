@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sync.clients.slack import SlackApi
-from sync.core.roster import Roster
+from sync.core.lived.roster import Roster
 from sync.targets.slack.directory import Account
 from sync.targets.slack.model import GroupSettings
 from sync.targets.slack.remembered import STALE_AFTER, RememberedAccounts

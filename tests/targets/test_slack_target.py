@@ -16,9 +16,9 @@ import pytest
 import sync.clients.retry
 from sync.clients.slack import SlackApi
 from sync.config.model import parse_config
-from sync.core.clock import Clock
-from sync.core.plan import TargetPlan
-from sync.core.roster import Roster
+from sync.core.diff.plan import TargetPlan
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Roster
 from sync.errors import ConfigError, TargetError
 from sync.run.engine import Engine, RunResult
 from sync.run.factory import make_targets

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sync.core.roster import Person
+from sync.core.lived.roster import Person
 from tests.conftest import Workspace, make_workspace
 from tests.helpers import PEOPLE, make_clock, make_roster
 from tests.targets.test_slack_target import HANDLE, ROTATIONS, target, with_slack_section

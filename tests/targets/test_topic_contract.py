@@ -12,7 +12,7 @@ import pytest
 
 import sync.targets.topic.file as topic_file
 from sync.clients.slack import SlackApi
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.errors import TargetError
 from sync.targets.base import Target
 from sync.targets.topic.file import TopicFile

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sync.core.validate import validate
+from sync.core.rules.validate import validate
 from sync.errors import SourceError
 from sync.sources.sheets import SheetsSource
 from tests.helpers import make_clock

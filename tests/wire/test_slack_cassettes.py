@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 from sync.clients.slack import SlackApi, SlackFailure
-from sync.core.roster import Person, Roster, Rotation
+from sync.core.lived.roster import Person, Roster, Rotation
 from sync.run.messenger import Messenger, SlackTransport
 from sync.targets.slack.model import GroupSettings, GroupState, Member
 from sync.targets.slack.slack import SlackUserGroup

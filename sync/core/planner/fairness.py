@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sync.core.absence import Absence
-from sync.core.clock import utc_offset
+from sync.core.lived.absence import Absence
+from sync.core.lived.clock import utc_offset
+from sync.core.lived.roster import Person, Roster
 from sync.core.planner.pool import Busy, Pool
 from sync.core.record.days import ServedDay
-from sync.core.roster import Person, Roster
 
 YEAR = timedelta(days=365)
 WIDE = timedelta(hours=3)

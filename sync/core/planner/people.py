@@ -6,19 +6,16 @@ is one error on that row and the person stays known, so their rotations get no s
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sync.core.cells import Table, text
 from sync.core.findings import Findings
-from sync.sources import Cell
+from sync.core.tabs.cells import Table, text
+from sync.core.tabs.dates import parse_date
+from sync.core.tabs.raw import Cell
 
 PLANNING_COLUMNS = ("eligible", "team", "due by")
 YES, NO = frozenset({"yes", "y", "true", ""}), frozenset({"no", "n", "false"})
-
-DateReader = Callable[[Table, int, list[Cell], str, Findings, str], "date | None"]
-
 
 @dataclass(frozen=True)
 class Planning:
@@ -27,14 +24,14 @@ class Planning:
     due_by: date | None = None
 
 
-def read_planning(table: Table, row_number: int, row: list[Cell], findings: Findings,
-                  read_date: DateReader) -> Planning:
+def read_planning(table: Table, row_number: int, row: list[Cell],
+                  findings: Findings) -> Planning:
     """The row's planning values; an empty or absent column means the default."""
     eligible = read_eligible(table, row_number, row, findings)
     team = text(table.cell(row, "team")) or None
     due_by = None
     if "due by" in table.columns and text(table.cell(row, "due by")):
-        due_by = read_date(table, row_number, row, "due by", findings, "Due by")
+        due_by = parse_date(table, row_number, row, "due by", findings, "Due by")
     return Planning(eligible=eligible, team=team, due_by=due_by)
 
 

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from sync.core.absence import Absence
-from sync.core.roster import Person, Roster
+from sync.core.lived.absence import Absence
+from sync.core.lived.roster import Person, Roster
 
 Range = tuple[date, date]  # first and last day, inclusive
 Busy = Mapping[str, Sequence[Range]]  # Person.key -> other rosters' bookings (the fleet)

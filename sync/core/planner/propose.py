@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sync.core.absence import Absence
 from sync.core.findings import Finding, Findings
+from sync.core.lived.absence import Absence
+from sync.core.lived.roster import Person, Roster
 from sync.core.planner.fairness import Load, Slot, best, preference, reason
 from sync.core.planner.pool import Busy, Pool
 from sync.core.record.days import ServedDay
-from sync.core.roster import Person, Roster
 
 TBD_TEXT = "TBD"
 

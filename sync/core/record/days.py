@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sync.core.roster import Roster, Rotation
+from sync.core.lived.roster import Roster, Rotation
 
 Role = Literal["rotation", "cover", "away"]  # away: the engineer's day went to a Cover
 SERVING: frozenset[str] = frozenset({"rotation", "cover"})

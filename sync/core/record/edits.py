@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sync.core.findings import Finding
+from sync.core.lived.roster import Roster
 from sync.core.record.days import days_between, lived_days, serving_by_day
-from sync.core.roster import Roster
 
 Nobody: frozenset[str] = frozenset()
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from sync.core.lived.roster import Person
 from sync.core.record.days import ServedDay
-from sync.core.roster import Person
 
 Origin = Literal["from roster", "recorded"]  # backfilled (or accepted) vs seen by a sync
 IsHoliday = Callable[[str, date], bool]  # (Person.key, day): a public holiday for them

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sync.core.roster import Person
+from sync.core.lived.roster import Person
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from sync.clients.google import (
     is_service_account,
 )
 from sync.clients.retry import with_retry
-from sync.core.absence import Absence
-from sync.core.clock import zone
-from sync.core.roster import Person
+from sync.core.lived.absence import Absence
+from sync.core.lived.clock import zone
+from sync.core.lived.roster import Person
 from sync.errors import ConfigError
 from sync.sources.time_off import Unreadable
 

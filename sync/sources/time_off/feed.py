@@ -20,9 +20,9 @@ import requests
 from icalendar import Calendar
 
 from sync.clients.retry import Retryable, parse_retry_after, with_retry
-from sync.core.absence import Absence
-from sync.core.clock import zone
-from sync.core.roster import Person
+from sync.core.lived.absence import Absence
+from sync.core.lived.clock import zone
+from sync.core.lived.roster import Person
 from sync.sources.time_off import Unreadable
 
 SOURCE = "the HR feed"

@@ -7,8 +7,8 @@ from datetime import date
 
 import holidays
 
-from sync.core.absence import Absence
-from sync.core.roster import Person
+from sync.core.lived.absence import Absence
+from sync.core.lived.roster import Person
 from sync.sources.time_off import Unreadable
 
 SOURCE = "a public holiday"

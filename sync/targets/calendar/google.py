@@ -27,7 +27,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import google_auth_httplib2
@@ -39,8 +39,8 @@ from googleapiclient.http import BatchHttpRequest
 from sync.clients import retry
 from sync.clients.google import account_email, classify, credentials, is_service_account
 from sync.clients.retry import DEFAULT_POLICY, RetryPolicy, with_retry
-from sync.core.clock import Clock
-from sync.core.plan import Change, TargetPlan, diff
+from sync.core.diff.plan import Change, TargetPlan, diff
+from sync.core.lived.clock import Clock
 from sync.errors import ConfigError, TargetError
 from sync.targets.base import Snapshot, snapshot_of
 from sync.targets.calendar.events import (
@@ -54,7 +54,9 @@ from sync.targets.calendar.events import (
     to_state,
 )
 from sync.targets.calendar.model import CalendarTarget, EventSettings
-from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
+
+if TYPE_CHECKING:  # the settings module builds this backend; only its type is needed here
+    from sync.targets.calendar.settings import GoogleCalendar as CalendarSection
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

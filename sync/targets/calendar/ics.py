@@ -14,9 +14,9 @@ from typing import Any
 import icalendar
 
 from sync.clients.files import read_text, write_atomically
-from sync.core.clock import Clock
-from sync.core.plan import TargetPlan
-from sync.core.roster import Roster
+from sync.core.diff.plan import TargetPlan
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Roster
 from sync.errors import TargetError
 from sync.targets.base import Snapshot
 from sync.targets.calendar.model import Attendee, CalendarTarget, EventSettings, EventState

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sync.core.clock import Clock
-from sync.core.roster import Override, Roster, Rotation
-from sync.core.templates import render
-from sync.core.wording import changed, moved, retitled
+from sync.core.diff.wording import changed, moved, retitled
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Override, Roster, Rotation
+from sync.core.messages.templates import render
 from sync.targets.base import Snapshot, Target
 
 DESCRIPTION_OPENING = "Escalation engineer rotation"

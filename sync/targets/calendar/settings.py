@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator
 
-from sync.config.sections import LocalPath, Section
-from sync.core.emails import email_problem
-from sync.core.templates import check_template
+from sync.core.messages.templates import check_template
+from sync.core.section import LocalPath, Section
+from sync.core.tabs.emails import email_problem
 from sync.targets.base import Target
 from sync.targets.calendar.model import OVERRIDE_FIELDS, TITLE_FIELDS, EventSettings
 

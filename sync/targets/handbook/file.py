@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sync.clients.files import read_text, write_atomically
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.errors import TargetError
 from sync.targets.handbook.model import HandbookTarget, PageSnapshot, cut_page, parse_rows
 

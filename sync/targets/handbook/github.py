@@ -41,9 +41,9 @@ from sync.clients.github import (
     Proposal,
     StaleSha,
 )
-from sync.core.clock import Clock
-from sync.core.plan import Change, TargetPlan
-from sync.core.roster import Roster
+from sync.core.diff.plan import Change, TargetPlan
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Roster
 from sync.errors import TargetError
 from sync.targets.base import snapshot_of
 from sync.targets.handbook.model import (

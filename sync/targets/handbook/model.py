@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sync.core.clock import Clock
-from sync.core.plan import Change, TargetPlan, diff
-from sync.core.roster import Roster, Rotation
-from sync.core.wording import changed, moved
+from sync.core.diff.plan import Change, TargetPlan, diff
+from sync.core.diff.wording import changed, moved
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Roster, Rotation
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, Target
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from sync.clients.secrets import secret
-from sync.config.sections import LocalPath, Section
+from sync.core.section import LocalPath, Section
 from sync.targets.base import Target
 
 if TYPE_CHECKING:

@@ -3,9 +3,9 @@ posted once per override in `announce_channel`, like a handoff."""
 
 from __future__ import annotations
 
-from sync.core.clock import Clock
-from sync.core.messages import Once, Part, Post
-from sync.core.roster import Override, Roster
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Override, Roster
+from sync.core.messages.values import Once, Part, Post
 
 
 def running_overrides(roster: Roster, clock: Clock) -> list[Override]:

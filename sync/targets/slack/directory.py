@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sync.clients.slack import SlackApi, slack_escape
-from sync.core.messages import Markup, Part
-from sync.core.roster import Person, Roster
+from sync.core.lived.roster import Person, Roster
+from sync.core.messages.values import Markup, Part
 from sync.targets.slack.model import Member
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.clients.files import read_json, write_atomically
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.targets.base import Snapshot
 from sync.targets.slack.model import GroupSettings, GroupState, Member, SlackTarget
 

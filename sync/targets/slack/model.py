@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Literal
 
-from sync.core.clock import Clock
-from sync.core.messages import Addressbook, Markup, Message, Once, Part, Post, ShiftChanges
-from sync.core.plan import Change, TargetPlan
-from sync.core.reminders import Lead, Reminders, due
-from sync.core.roster import Person, Roster, Rotation
+from sync.core.diff.plan import Change, TargetPlan
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Person, Roster, Rotation
+from sync.core.messages.reminders import Lead, Reminders, due
+from sync.core.messages.values import Addressbook, Markup, Message, Once, Part, Post, ShiftChanges
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, Target
 from sync.targets.slack.announce import override_announcement, running_overrides

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sync.core.roster import Person
+from sync.core.lived.roster import Person
 from sync.targets.memory import Memory, recall, remember
 from sync.targets.slack.directory import Account
 

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator
 
-from sync.config.sections import LocalPath, Section
-from sync.core.reminders import Lead
+from sync.core.messages.reminders import Lead
+from sync.core.section import LocalPath, Section
 from sync.targets.base import Target
 from sync.targets.slack.model import GroupSettings
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.clients.slack import SlackApi
-from sync.core.clock import Clock
+from sync.core.diff.plan import TargetPlan
 from sync.core.findings import Finding
-from sync.core.plan import TargetPlan
-from sync.core.roster import Person, Roster
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Person, Roster
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, snapshot_of
 from sync.targets.memory import Memory

@@ -5,7 +5,7 @@ group would otherwise quietly go on without them."""
 from __future__ import annotations
 
 from sync.core.findings import Finding, Findings
-from sync.core.roster import Person
+from sync.core.lived.roster import Person
 from sync.targets.slack.directory import Directory
 
 PEOPLE_TAB = "People"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sync.core.clock import Clock
-from sync.core.plan import Change
-from sync.core.roster import Roster
+from sync.core.diff.plan import Change
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Roster
 from sync.targets.base import Snapshot, Target
 
 TEMPLATE = "On rotation: {engineers} (until {end})"

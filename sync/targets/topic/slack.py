@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.clients.slack import SlackApi, SlackFailure
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, snapshot_of
 from sync.targets.topic.model import Topic, TopicSettings, TopicTarget

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.core.plan import TargetPlan
+from sync.core.diff.plan import TargetPlan
 from sync.targets.base import Snapshot
 from sync.targets.calendar.model import CalendarTarget, EventSettings
 from sync.targets.handbook.model import HandbookTarget, PageSnapshot, cut_page, parse_rows

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Protocol
 
-from sync.core.absence import Absence
 from sync.core.findings import Findings
-from sync.core.roster import Person, Roster, Rotation
+from sync.core.lived.absence import Absence
+from sync.core.lived.roster import Person, Roster, Rotation
 
 CODE = "time-off-conflict"
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sync.core.override_notices import override_entries, override_notices
-from sync.core.roster import Person, Roster
+from sync.core.lived.roster import Person, Roster
+from sync.core.messages.override_notices import override_entries, override_notices
 
 Snapshot = list[dict[str, Any]]  # [{"start", "end", "engineers": [handles]}], JSON-friendly
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sync.core.plan import TargetPlan
+    from sync.core.diff.plan import TargetPlan
 
 SHOWN = 8  # rows named in the message; the rest are counted
 

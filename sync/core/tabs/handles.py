@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from sync.core.roster import Person
+from sync.core.lived.roster import Person
 
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 SEPARATORS = re.compile(r"\s*(?:[;/&+\t ]|\band\b)\s*", re.IGNORECASE)

@@ -7,43 +7,38 @@ text, so every message points at a cell the manager can click.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sync.core.cells import (
+from sync.core.findings import Finding, Findings
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Person, Roster, Rotation
+from sync.core.planner.people import PLANNING_COLUMNS, read_planning
+from sync.core.rules.rotations import check_rotations, check_sequence
+from sync.core.tabs.cells import (
     Table,
-    cell_problem,
     cells_are_clean,
     engineer_columns,
     normalise,
-    one_line,
     oversized_cells,
-    read_table,
+    read_readable,
     text,
 )
-from sync.core.clock import Clock
-from sync.core.emails import email_problem
-from sync.core.findings import Finding, Findings
-from sync.core.handles import (
+from sync.core.tabs.dates import parse_date
+from sync.core.tabs.emails import email_problem
+from sync.core.tabs.handles import (
     GITHUB_LOGIN,
     KnownPeople,
     invalid_handle_message,
     split_handles,
     unknown_handle_message,
 )
-from sync.core.limits import date_range_text, in_range
-from sync.core.overrides import check_uncovered, parse_overrides
-from sync.core.planner.people import PLANNING_COLUMNS, read_planning
-from sync.core.roster import Person, Roster, Rotation
-from sync.core.rules import check_rotations, check_sequence
-from sync.core.time_off_tab import parse_time_off
-from sync.sources import Cell, RawRoster, RawTab
+from sync.core.tabs.overrides import check_uncovered, parse_overrides
+from sync.core.tabs.raw import Cell, RawRoster, RawTab
+from sync.core.tabs.time_off_tab import parse_time_off
 
 COUNTRY = re.compile(r"^[A-Za-z]{2}$")  # ISO 3166-1 alpha-2, for [time_off] holidays
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of a spreadsheet date serial number
 
 ROTATION_HEADERS = ("start", "end")
 PEOPLE_HEADERS = ("github", "name", "email", "timezone")
@@ -90,17 +85,7 @@ def cover_title(tab: RawTab) -> str:
     return next((text(cell) for cell in header if normalise(cell) == "cover"), "Cover")
 
 
-def read_readable(tab: RawTab, required: tuple[str, ...], findings: Findings) -> Table | None:
-    """The tab's table, after what the source could not read (a file that is not UTF-8,
-    a row with more cells than the header) is reported; None when the tab is unreadable."""
-    for problem in tab.problems:
-        findings.error(problem.code, tab.name, problem.row, None, problem.message)
-    if any(problem.blocking for problem in tab.problems):
-        return None
-    return read_table(tab, required, findings)
 
-
-# -- people ------------------------------------------------------------------------------
 def parse_people(table: Table, findings: Findings) -> KnownPeople:
     """The valid People rows, and the handles of rows that were reported as wrong."""
     people: dict[str, Person] = {}
@@ -161,7 +146,7 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
         findings.error("bad-country", tab, row_number, table.title("country"),
                        f'"{values["country"]}" is not a two-letter country code (ISO 3166, '
                        "e.g. DE, NG, US).")
-    planning = read_planning(table, row_number, row, findings, parse_date)
+    planning = read_planning(table, row_number, row, findings)
     if not ok:
         return None
     return Person(github=handle, name=values["name"], email=values["email"],
@@ -222,49 +207,6 @@ def parse_rotation(table: Table, row_number: int, row: list[Cell], known: KnownP
                        f"End {end} is before Start {start}.")
         return None, complete
     return Rotation(start=start, end=end, slots=tuple(slots or ()), row=row_number), complete
-
-
-def parse_date(table: Table, row_number: int, row: list[Cell], name: str,
-               findings: Findings, what: str = "rotation") -> date | None:
-    cell = table.cell(row, name)
-    column = table.title(name)
-    value = text(cell)
-    problem = cell_problem(value, newline_ok=False) if isinstance(cell, str) else None
-    if problem:
-        findings.error(problem[0], table.tab.name, row_number, column, problem[1])
-        return None
-    parsed = to_date(cell)
-    if parsed is not None and not in_range(parsed):
-        findings.error("date-out-of-range", table.tab.name, row_number, column,
-                       f"{column} {parsed.isoformat()} is outside the dates calendars hold "
-                       f"({date_range_text()}); for an open end, pick a real last day.")
-        return None
-    if parsed is None:
-        if not value:
-            findings.error("missing-date", table.tab.name, row_number, column,
-                           f"{column} is empty; every {what} needs a Start and an End date.")
-        else:
-            findings.error("bad-date", table.tab.name, row_number, column,
-                           f'{column} "{one_line(value)}" is not a date; write it as '
-                           "YYYY-MM-DD, e.g. 2022-08-10.")
-    return parsed
-
-
-def to_date(cell: Cell) -> date | None:
-    """A real date cell arrives as a serial number; text must be YYYY-MM-DD."""
-    if isinstance(cell, bool):
-        return None
-    if isinstance(cell, (int, float)):
-        if not 1 <= cell < 2958466:  # 1899-12-31 … 9999-12-31
-            return None
-        return SERIAL_EPOCH + timedelta(days=int(cell))
-    value = text(cell)
-    if not ISO_DATE.match(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def parse_slots(table: Table, row_number: int, row: list[Cell], known: KnownPeople,

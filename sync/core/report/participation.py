@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sync.core.clock import Clock, format_offset, utc_offset
-from sync.core.roster import Override, Person, Roster, Rotation
-from sync.core.time_off import Conflict
+from sync.core.lived.clock import Clock, format_offset, utc_offset
+from sync.core.lived.roster import Override, Person, Roster, Rotation
+from sync.core.rules.time_off import Conflict
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, Protocol
 
+from sync.core.diff.refusals import refusal
+from sync.core.diff.wording import what_changed
 from sync.core.findings import Finding
-from sync.core.messages import Addressbook, Message
-from sync.core.refusals import refusal
-from sync.core.wording import what_changed
+from sync.core.messages.values import Addressbook, Message
 
 Action = Literal["create", "update", "delete"]
 

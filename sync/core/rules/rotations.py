@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sync.core.cells import Table, engineer_columns
-from sync.core.clock import Clock, format_offset, utc_offset
 from sync.core.findings import Findings
-from sync.core.roster import Roster, Rotation
+from sync.core.lived.clock import Clock, format_offset, utc_offset
+from sync.core.lived.roster import Roster, Rotation
+from sync.core.tabs.cells import Table, engineer_columns
 
 MIN_DAYS, MAX_DAYS = 28, 70
 TEAM_SIZE = 3

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sync.core.roster import OnCall, Roster, Rotation
+from sync.core.lived.roster import OnCall, Roster, Rotation
 
 MAX_WEEKS = 104  # two years of handoffs is already a long page
 

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from sync.core.absence import Absence
-from sync.core.clock import zone
+from sync.core.lived.absence import Absence
+from sync.core.lived.clock import zone
 
 TBD = None  # an unfilled slot in a rotation
 

@@ -1,6 +1,6 @@
 """Tell the Engineer and the Cover when an Overrides row is added, changed or removed.
 
-Part of the shift snapshot (`sync.core.notices`): each override is one entry keyed by
+Part of the shift snapshot (`sync.core.messages.notices`): each override is one entry keyed by
 `Override.key`, so a row whose dates, cover or note change is "changed", not removed+added.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sync.core.roster import Override, Person, Roster
+from sync.core.lived.roster import Override, Person, Roster
 
 Entry = dict[str, Any]
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sync.core.absence import Absence
-from sync.core.cells import Table, cell_problem, cells_are_clean, one_line, read_table, text
 from sync.core.findings import Findings
-from sync.core.handles import GITHUB_LOGIN
-from sync.core.roster import Person
-from sync.sources import Cell, RawTab
+from sync.core.lived.absence import Absence
+from sync.core.lived.roster import Person
+from sync.core.tabs.cells import Table, cell_problem, cells_are_clean, one_line, read_table, text
+from sync.core.tabs.dates import to_date
+from sync.core.tabs.handles import GITHUB_LOGIN
+from sync.core.tabs.raw import Cell, RawTab
 
 HEADERS = ("github", "start", "end")
 SOURCE = "the Time off tab"
@@ -66,8 +67,6 @@ def known_handle(table: Table, number: int, row: list[Cell], people: dict[str, P
 
 def day(table: Table, number: int, row: list[Cell], name: str,
         findings: Findings) -> date | None:
-    from sync.core.validate import to_date
-
     cell, column = table.cell(row, name), table.title(name)
     value = text(cell)
     problem = cell_problem(value, newline_ok=False) if isinstance(cell, str) else None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sync.core.findings import Findings
 from sync.core.limits import CSV_FIELD_LIMIT, MAX_CELL_CHARS
-from sync.sources import Cell, RawTab
+from sync.core.tabs.raw import Cell, RawTab
 
 SHEET_ERROR = re.compile(
     r"^#(REF!|N/A|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|ERROR!|SPILL!|CALC!|GETTING_DATA)$|^Loading\.\.\.$"
@@ -130,3 +130,16 @@ def oversized_cells(table: Table, read: Iterable[str], findings: Findings) -> No
                 findings.error("cell-too-long", table.tab.name, number, title or None,
                                f"the cell holds {len(text(cell))} characters, more than a "
                                f"CSV file may hold ({CSV_FIELD_LIMIT}); shorten it.")
+
+
+def read_readable(tab: RawTab, required: tuple[str, ...], findings: Findings) -> Table | None:
+    """The tab's table, after what the source could not read (a file that is not UTF-8,
+    a row with more cells than the header) is reported; None when the tab is unreadable."""
+    for problem in tab.problems:
+        findings.error(problem.code, tab.name, problem.row, None, problem.message)
+    if any(problem.blocking for problem in tab.problems):
+        return None
+    return read_table(tab, required, findings)
+
+
+# -- people ------------------------------------------------------------------------------

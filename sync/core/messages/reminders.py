@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sync.core.roster import Override, Person, Roster, Rotation
+from sync.core.lived.roster import Override, Person, Roster, Rotation
 
 LEAD = re.compile(r"\s*(\d{1,3})\s*([dwh])\s*")
 MAX_LEAD = timedelta(days=365)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from sync.core.reminders import Reminders
-from sync.core.roster import Person, Roster
+from sync.core.lived.roster import Person, Roster
+from sync.core.messages.reminders import Reminders
 
 
 class Markup(str):

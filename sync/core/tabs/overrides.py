@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sync.core.cells import Table, cells_are_clean, text
-from sync.core.clock import Clock
 from sync.core.findings import Findings
-from sync.core.handles import GITHUB_LOGIN
-from sync.core.roster import Override, Person, Roster, Rotation
-from sync.sources import Cell, RawTab
+from sync.core.lived.clock import Clock
+from sync.core.lived.roster import Override, Person, Roster, Rotation
+from sync.core.tabs.cells import Table, cells_are_clean, read_readable, text
+from sync.core.tabs.dates import parse_date
+from sync.core.tabs.handles import GITHUB_LOGIN
+from sync.core.tabs.raw import Cell, RawTab
 
 OVERRIDE_HEADERS = ("start", "end", "engineer", "cover")
 TEXT_COLUMNS = ("engineer", "cover", "note")
@@ -25,8 +26,6 @@ def parse_overrides(tab: RawTab | None, people: dict[str, Person],
     """The tab's valid rows, sorted by start; every problem becomes a finding."""
     if tab is None:
         return ()
-    from sync.core.validate import read_readable  # validate imports this module
-
     table = read_readable(tab, OVERRIDE_HEADERS, findings)
     if table is None:
         return ()
@@ -42,8 +41,6 @@ def parse_overrides(tab: RawTab | None, people: dict[str, Person],
 
 def parse_override(table: Table, row_number: int, row: list[Cell],
                    people: dict[str, Person], findings: Findings) -> Override | None:
-    from sync.core.validate import parse_date  # validate imports this module
-
     start = parse_date(table, row_number, row, "start", findings, "override")
     end = parse_date(table, row_number, row, "end", findings, "override")
     if not cells_are_clean(table, row_number, row, TEXT_COLUMNS, findings):

@@ -1,0 +1,1 @@
+"""Messages as values: announcements, shift-change notices, reminders and their templates."""

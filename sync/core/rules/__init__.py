@@ -1,0 +1,1 @@
+"""Validation: the rules that turn the raw tabs into a Roster and every problem into findings."""
