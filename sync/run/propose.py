@@ -15,6 +15,7 @@ from sync.core.lived.roster import Roster
 from sync.core.planner.pool import Busy
 from sync.core.planner.propose import Proposal, ProposeSettings, propose
 from sync.core.tabs.raw import RawRoster
+from sync.errors import ConfigError
 from sync.run.served import served_view
 from sync.sources.csv import to_csv
 from sync.sources.time_off import Unreadable
@@ -90,6 +91,7 @@ def proposed_rows(proposals: Sequence[Proposal]) -> list[list[str]]:
 def write_proposals(config: Config, proposals: Sequence[Proposal]) -> str:
     """Replace the whole Proposed tab or file; says where it wrote."""
     rows = proposed_rows(proposals)
+    refuse_roster_target(config)
     if isinstance(config.source, CsvSource):
         write_atomically(config.propose.file, to_csv(rows))
         return str(config.propose.file)
@@ -97,3 +99,21 @@ def write_proposals(config: Config, proposals: Sequence[Proposal]) -> str:
 
     replace_proposed_tab(config, rows)
     return f"the '{config.propose.tab}' tab"
+
+
+def refuse_roster_target(config: Config) -> None:
+    """The proposal never overwrites the roster itself: a `[propose]` tab or file that names
+    one of the roster's own tabs or files is exit 2, before anything is written."""
+    source = config.source
+    if isinstance(source, CsvSource):
+        taken = [path.resolve() for path in (source.rotations, source.people, source.overrides)
+                 if path is not None]
+        if config.propose.file.resolve() in taken:
+            raise ConfigError(f"[propose] file {config.propose.file} is a roster file; "
+                              "choose another file, such as proposed.csv.")
+        return
+    tabs = [source.rotations_tab, source.people_tab, source.overrides_tab, source.status_tab,
+            config.time_off.tab if config.time_off else None]
+    if config.propose.tab.lower() in {tab.lower() for tab in tabs if tab}:
+        raise ConfigError(f"[propose] tab \"{config.propose.tab}\" is a roster tab; choose "
+                          "another tab, such as \"Proposed\".")

@@ -187,3 +187,11 @@ def test_the_example_rosters_tbd_slots_are_filled_by_propose(tmp_path: Path) -> 
     assert all(e["handle"] != "TBD" for p in fills.values() for e in p["engineers"])
     assert (tmp_path / "config" / "out" / "proposed.csv").exists()
     assert before == {p: p.read_bytes() for p in before}
+
+
+def test_write_never_targets_a_roster_file(workspace: Workspace) -> None:
+    rotations = (workspace.folder / "roster" / "rotations.csv").read_bytes()
+    add_config(workspace, '\n[propose]\nfile = "roster/rotations.csv"\n')
+    result = workspace.run("propose", "--today", TODAY, "--write")
+    assert result.exit_code == 2 and "[propose] file" in result.output
+    assert (workspace.folder / "roster" / "rotations.csv").read_bytes() == rotations

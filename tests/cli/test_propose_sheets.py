@@ -57,3 +57,13 @@ def test_without_write_nothing_is_written(tmp_path: Path, google: FakeGoogle) ->
     workspace = sheets_workspace(tmp_path, google)
     assert workspace.run("propose", "--today", TODAY).exit_code == 0
     assert sheet_writes(google) == []
+
+
+def test_write_refuses_the_rotations_tab(tmp_path: Path, google: FakeGoogle) -> None:
+    add_roster(google, {"Rotations": rotations_rows(), "People": people_rows()})
+    workspace = sheets_workspace(tmp_path, google)
+    workspace.config.write_text(workspace.config.read_text() +
+                                '\n[propose]\ntab = "rotations"\n')
+    result = workspace.run("propose", "--today", TODAY, "--write")
+    assert result.exit_code == 2 and "is a roster tab" in result.output
+    assert sheet_writes(google) == []
