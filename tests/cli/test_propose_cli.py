@@ -195,3 +195,17 @@ def test_write_never_targets_a_roster_file(workspace: Workspace) -> None:
     result = workspace.run("propose", "--today", TODAY, "--write")
     assert result.exit_code == 2 and "[propose] file" in result.output
     assert (workspace.folder / "roster" / "rotations.csv").read_bytes() == rotations
+
+
+def test_ledger_counts_public_holidays_served_when_holidays_are_on(
+        workspace: Workspace) -> None:
+    rows = [[*row, "Country"] if n == 0 else [*row, "US" if row[0] == "keegancsmith" else ""]
+            for n, row in enumerate(people_rows())]
+    (workspace.folder / "roster" / "people.csv").write_text(to_csv(rows))
+    code, document = workspace.run_json("ledger", "--today", TODAY)
+    assert code == 0 and {line["public_holidays"] for line in document["people"]} == {None}
+    add_config(workspace, "\n[time_off]\nholidays = true\n")
+    code, document = workspace.run_json("ledger", "--today", TODAY)
+    holidays = {line["handle"]: line["public_holidays"] for line in document["people"]}
+    assert code == 0 and holidays["keegancsmith"] == 1  # Labor Day, 2022-09-05
+    assert set(holidays.values()) == {0, 1}
