@@ -209,3 +209,30 @@ def test_ledger_counts_public_holidays_served_when_holidays_are_on(
     holidays = {line["handle"]: line["public_holidays"] for line in document["people"]}
     assert code == 0 and holidays["keegancsmith"] == 1  # Labor Day, 2022-09-05
     assert set(holidays.values()) == {0, 1}
+
+
+def test_time_off_from_the_tab_and_the_hr_feed_keeps_people_out(workspace: Workspace) -> None:
+    from datetime import date
+
+    from tests.wire.fakes.feed import FakeFeed, FeedEvent, ics_feed
+
+    (workspace.folder / "roster" / "time-off.csv").write_text(
+        to_csv([["GitHub", "Start", "End"], ["kenji-sato", "2022-11-01", "2022-11-03"]]))
+    with FakeFeed() as feed:
+        url = feed.serve("/hr.ics", ics_feed([FeedEvent("Sven Larsen - PTO", date(2022, 10, 1),
+                                                        date(2022, 10, 12))]))
+        add_config(workspace, f'\n[time_off]\nfile = "roster/time-off.csv"\nics_url = "{url}"\n')
+        code, document = proposed(workspace, "--until", "2022-10-01")
+    [rotation] = document["proposed"]
+    assert code == 0 and [e["handle"] for e in rotation["engineers"]] == [
+        "tbliu98", "priya-nair", "TBD"]
+    [unfilled] = [f for f in document["findings"] if f["code"] == "propose-unfilled"]
+    assert "2 away, 3 within min_gap, 2 already on it" in unfilled["message"]
+
+
+def test_a_ledger_run_is_not_a_successful_sync_for_health_checks(workspace: Workspace) -> None:
+    workspace.run("ledger", "--today", TODAY, "--accept-edits", "--from", "2022-08-10",
+                  "--to", "2022-08-11")
+    document = json.loads(workspace.run("status", "--json").stdout)
+    assert document["runs"][0]["notice"].startswith("nothing re-recorded")
+    assert document["last_success"] is None
