@@ -130,7 +130,7 @@ def model(r: Roster, last: date) -> dict[str, tuple[int, int, int, int, int]]:
     return {k: (v[0], v[1], v[2], v[3], len(served_rotations[k])) for k, v in totals.items()}
 
 
-@settings(max_examples=8)
+@settings(max_examples=5)
 @given(rosters(), st.lists(st.booleans(), min_size=366, max_size=366))
 def test_a_year_of_nightly_syncs_totals_equal_the_roster_as_lived(r: Roster,
                                                                   ran: list[bool]) -> None:
