@@ -24,6 +24,7 @@ def replace_proposed_tab(config: Config, rows: list[list[str]]) -> None:
     creds = credentials([READ_WRITE_SCOPE], google_subject(config))
     source = SheetsSource.from_config(section, creds, google_subject(config))
     tab = config.propose.tab
+    source.status_tab, source.written_for = tab, "rotation-sync propose --write"  # for errors
     sheets = source.send(lambda: source.http.fetch_sheet_metadata(
         source.spreadsheet_id, params={"includeGridData": "false",
                                        "fields": "sheets.properties(sheetId,title)"}),

@@ -62,6 +62,7 @@ class SheetsSource:
         self.people_tab = people_tab
         self.overrides_tab = overrides_tab
         self.status_tab = status_tab
+        self.written_for = "[source] status_tab"  # what needs the write access, for errors
         self.creds = creds or credentials(scopes_for(status_tab or writable))
         self.email = acting_as or account_email(self.creds)
         self.endpoint = checked_endpoint(endpoint)
@@ -211,7 +212,7 @@ class SheetsSource:
         if writing:
             return (f"{who} cannot write the '{self.status_tab}' tab of spreadsheet "
                     f"{self.spreadsheet_id}: share the sheet with {whom} as Editor (needed for "
-                    "[source] status_tab).")
+                    f"{self.written_for}).")
         return (f"{who} cannot read spreadsheet {self.spreadsheet_id}: share the sheet with "
                 f"{whom} (Viewer is enough).")
 

@@ -67,3 +67,18 @@ def test_write_refuses_the_rotations_tab(tmp_path: Path, google: FakeGoogle) -> 
     result = workspace.run("propose", "--today", TODAY, "--write")
     assert result.exit_code == 2 and "is a roster tab" in result.output
     assert sheet_writes(google) == []
+
+
+def test_a_sheet_shared_as_viewer_says_what_write_needs(tmp_path: Path,
+                                                        google: FakeGoogle) -> None:
+    from tests.wire.fakes.google import google_error
+
+    add_roster(google, {"Rotations": rotations_rows(), "People": people_rows()})
+    workspace = sheets_workspace(tmp_path, google)
+    google.fail_if(lambda request: request.method == "POST" and
+                   request.path.endswith(":batchUpdate"),
+                   google_error(403, "PERMISSION_DENIED", "The caller does not have permission"))
+    result = workspace.run("propose", "--today", TODAY, "--write")
+    assert result.exit_code == 2
+    assert "cannot write the 'Proposed' tab" in result.output
+    assert "as Editor (needed for rotation-sync propose --write)" in result.output
