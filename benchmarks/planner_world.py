@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sync.core.lived.absence import Absence
 from sync.core.lived.roster import Person, Roster
@@ -28,8 +28,8 @@ def make_world(size: int, today: date, years: int, rng: random.Random) -> World:
                                      team=teams[n], row=n + 2) for n in range(size)}
     days = 365 * years
     absences = tuple(a for key in sorted(people) for a in time_off(key, today, days, rng))
-    return World(Roster(rotations=(), people=people, timezone="UTC",
-                        handoff_time=__import__("datetime").time(9, 0)), absences)
+    return World(Roster(rotations=(), people=people, timezone="UTC", handoff_time=time(9, 0)),
+                 absences)
 
 
 def team_names(size: int, rng: random.Random) -> list[str]:
