@@ -37,6 +37,7 @@ def test_the_same_input_prints_the_same_bytes_and_writes_nothing(workspace: Work
     second = workspace.run("propose", "--today", TODAY, "--json")
     assert first.exit_code == 0 and first.stdout == second.stdout
     assert not (workspace.folder / "proposed.csv").exists()
+    assert not (workspace.folder / "state").exists() and not (workspace.folder / "out").exists()
 
 
 def test_write_replaces_the_proposed_file_and_never_the_rotations(workspace: Workspace) -> None:
