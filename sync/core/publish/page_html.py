@@ -20,7 +20,8 @@ TITLE = "Who is on rotation: escalation engineers"
 STYLE = """
 :root { color-scheme: light; }
 body { font: 1rem/1.5 system-ui, sans-serif; color: #1f2328; background: #fff;
-       margin: 0 auto; padding: 1rem; max-width: 52rem; overflow-wrap: anywhere; }
+       margin: 0 auto; padding: 1rem; max-width: 52rem; }
+bdi { overflow-wrap: anywhere; } .date { white-space: nowrap; }
 h1 { font-size: 1.5rem; margin: .5rem 0; } h2 { font-size: 1.15rem; margin-top: 1.75rem; }
 .muted, footer { color: #57606a; }
 .people { list-style: none; padding: 0; margin: .5rem 0; }
@@ -29,9 +30,10 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #d0d7de; padding: .4rem .5rem .4rem 0; text-align: left;
          vertical-align: top; }
 caption { text-align: left; color: #57606a; padding-bottom: .25rem; }
-.yours { display: block; color: #57606a; font-size: .9em; }
+.yours { color: #57606a; font-size: .9em; } td .yours { display: block; }
 a { color: #0550ae; }
-@media (max-width: 30rem) { body { padding: .75rem; } th, td { font-size: .9rem; } }
+@media (max-width: 30rem) { body { padding: .75rem; }
+  th, td { font-size: .9rem; padding-right: .35rem; } }
 """
 
 SCRIPT = """
@@ -48,12 +50,15 @@ SCRIPT = """
     });
     var yours = document.createElement("span");
     yours.className = "yours";
-    yours.textContent = part.weekday + " " + part.year + "-" + part.month + "-" + part.day +
-      " " + part.hour + ":" + part.minute + " your time";
+    var date = document.createElement("span");
+    date.className = "date";
+    date.textContent = part.year + "-" + part.month + "-" + part.day;
+    yours.append(" (" + part.weekday + " ", date, " " + part.hour + ":" + part.minute +
+      " your time)");
     element.insertAdjacentElement("afterend", yours);
   });
   var note = document.getElementById("zone-note");
-  note.textContent = note.textContent + " Below each time: the same moment in your " +
+  note.textContent = note.textContent + " In brackets: the same moment in your " +
     "timezone (" + zone + ").";
 })();
 """
@@ -82,14 +87,19 @@ def now_section(page: Board) -> str:
     since = f"since {when(shift.at)}" if shift.at else ""
     until = f"until {when(shift.until)}" if shift.until else "with no later handoff planned"
     return ("<section aria-labelledby='now'><h2 id='now'>On rotation now</h2>\n"
-            f"{people_list(shift)}\n<p>{', '.join(p for p in (since, until) if p)}.</p>"
+            f"{people_list(shift)}\n<p>{sentence(since, until)}</p>"
             "</section>")
+
+
+def sentence(*parts: str) -> str:
+    words = ", ".join(part for part in parts if part)
+    return f"{words[:1].upper()}{words[1:]}."
 
 
 def next_section(page: Board) -> str:
     shift = page.next
     body = "<p>No later handoff is planned.</p>" if shift is None or shift.at is None else \
-        f"<p>At {when(shift.at)}, to:</p>\n{people_list(shift)}"
+        f"<p>From {when(shift.at)}:</p>\n{people_list(shift)}"
     return f"<section aria-labelledby='next'><h2 id='next'>Next handoff</h2>\n{body}</section>"
 
 
@@ -137,4 +147,5 @@ def when(moment: datetime | None) -> str:
     timezone's, so the page reads right without JavaScript."""
     if moment is None:
         return "no later handoff planned"
-    return f"<time datetime='{moment.isoformat()}'>{moment:%a %Y-%m-%d %H:%M %Z}</time>"
+    return (f"<time datetime='{moment.isoformat()}'>{moment:%a} <span class='date'>"
+            f"{moment:%Y-%m-%d}</span> {moment:%H:%M %Z}</time>")
