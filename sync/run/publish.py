@@ -44,12 +44,13 @@ WHY_SECRET = ("[feeds] names each person's feed after a secret (the link is the 
 
 @dataclass(frozen=True)
 class Output:
-    """One file to be: where, its text, and how people are told about it."""
+    """One file to be: where, how people are told about it, and its text as rendered from
+    what the file holds now (a feed keeps its events' SEQUENCE and DTSTAMP)."""
 
     path: Path
-    text: str
     label: str  # "the feed of @kenji-sato": never the file name, which is the link
     summary: str  # what it holds, for the change's line
+    render: Callable[[str | None], str]
 
 
 # -- before anything is written ------------------------------------------------------------
@@ -113,18 +114,22 @@ def publish(config: Config, roster: Roster, clock: Clock,
 
 def settle(outputs: Callable[[], list[Output]], stale: Callable[[], list[Path]],
            apply: bool) -> TargetResult:
-    """A file that cannot be written fails this section only (exit 3); the error names the
-    person, never the feed's file name."""
+    """A file that cannot be read or written fails this section only (exit 3); the error
+    names the person, never the feed's file name."""
     changes: list[Change] = []
+    doing = "could not read the files it replaces"
     try:
         for output in outputs():
+            doing = f"could not write {output.label}"
             before = read_text(output.path)
-            if before == output.text:
+            text = output.render(before)
+            if before == text:
                 continue  # unchanged: not even the same bytes again (mtime kept)
             changes.append(Change("create" if before is None else "update", output.label,
                                   output.summary))
             if apply:
-                write_atomically(output.path, output.text)
+                write_atomically(output.path, text)
+        doing = "could not remove the old feeds"
         old = stale()
         if old:
             changes.append(Change("delete", "old feeds", f"{len(old)} feed file(s) of no "
@@ -132,12 +137,8 @@ def settle(outputs: Callable[[], list[Output]], stale: Callable[[], list[Path]],
         for path in old if apply else []:
             path.unlink(missing_ok=True)
     except OSError as error:
-        return TargetResult("failed", f"{what_failed(changes)}: {reason(error)}", changes)
+        return TargetResult("failed", f"{doing}: {reason(error)}", changes)
     return TargetResult("ok", None, changes)
-
-
-def what_failed(changes: list[Change]) -> str:
-    return f"could not write {changes[-1].key}" if changes else "could not read the old files"
 
 
 def reason(error: OSError) -> str:
@@ -160,10 +161,11 @@ def feed_outputs(config: Config, feeds: Feeds, roster: Roster, clock: Clock,
 
 def feed_output(path: Path, label: str, name: str, events: list[EventText],
                 generated: datetime) -> Output:
-    previous = events_by_uid(read_text(path))
-    return Output(path, render_feed(name, events, previous, generated), label,
-                  f"{len(events)} event(s) from {events[0].start} on" if events else
-                  "no shift in its window: an empty calendar")
+    def render(before: str | None) -> str:
+        return render_feed(name, events, events_by_uid(before), generated)
+
+    return Output(path, label, f"{len(events)} event(s) from {events[0].start} on" if events
+                  else "no shift in its window: an empty calendar", render)
 
 
 def all_events(config: Config, roster: Roster) -> list[EventText]:
@@ -205,7 +207,7 @@ def page_outputs(page: Page, roster: Roster, clock: Clock,
     previous = last_generated(page.dir / "now.json")
     if previous is not None:
         outputs = page_files(page, roster, clock, previous)
-        if all(read_text(output.path) == output.text for output in outputs):
+        if all(read_text(output.path) == output.render(None) for output in outputs):
             return outputs
     return page_files(page, roster, clock, generated)
 
@@ -214,8 +216,9 @@ def page_files(page: Page, roster: Roster, clock: Clock, generated: datetime) ->
     content = board(roster, clock.now, generated)
     on_call = ", ".join(f"@{p.github}" for p in content.now.on_call.people) or "nobody"
     said = f"on rotation now: {on_call}; {len(content.upcoming)} handoff(s) in 12 weeks"
-    return [Output(page.dir / "index.html", index_html(content), "index.html", said),
-            Output(page.dir / "now.json", now_json(content), "now.json", said)]
+    html, data = index_html(content), now_json(content)
+    return [Output(page.dir / "index.html", "index.html", said, lambda _: html),
+            Output(page.dir / "now.json", "now.json", said, lambda _: data)]
 
 
 def last_generated(path: Path) -> datetime | None:

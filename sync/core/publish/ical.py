@@ -43,7 +43,7 @@ def new_calendar(name: str = CALENDAR_NAME) -> icalendar.Calendar:
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("X-WR-CALNAME", name)
+    calendar.add("X-WR-CALNAME", icalendar.vText(name))  # TEXT: escaped like SUMMARY
     return calendar
 
 

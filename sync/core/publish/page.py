@@ -43,11 +43,11 @@ class Board:
 
 def board(roster: Roster, now: datetime, generated_at: datetime, weeks: int = WEEKS) -> Board:
     moments = roster.handoffs(now, now + timedelta(weeks=weeks))
-    last = moments[-1] if moments else now
-    ends = [*moments[1:], later_handoff(roster, last)]
+    after = later_handoff(roster, moments[-1] if moments else now)
+    ends = [*moments[1:], after]
     upcoming = tuple(Shift(m, end, roster.on_call(m)) for m, end in zip(moments, ends,
-                                                                      strict=True))
-    until = moments[0] if moments else ends[-1]
+                                                                      strict=False))
+    until = moments[0] if moments else after
     current = Shift(began(roster, now), until, roster.on_call(now))
     following = upcoming[0] if upcoming else \
         Shift(until, later_handoff(roster, until), roster.on_call(until)) if until else None
