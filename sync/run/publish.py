@@ -25,7 +25,14 @@ from sync.config.model import Config
 from sync.config.publish import FEED_SECRET, Feeds, Page
 from sync.core.clock import Clock
 from sync.core.plan import Change
-from sync.core.publish.feeds import feed_name, feed_token, handoff_line, person_feeds, render_feed
+from sync.core.publish.feeds import (
+    feed_name,
+    feed_token,
+    handoff_line,
+    person_feeds,
+    render_feed,
+    unchanged,
+)
 from sync.core.publish.ical import UID_DOMAIN, EventText, events_by_uid
 from sync.core.publish.page import board, now_json
 from sync.core.publish.page_html import index_html
@@ -162,6 +169,8 @@ def feed_outputs(config: Config, feeds: Feeds, roster: Roster, clock: Clock,
 def feed_output(path: Path, label: str, name: str, events: list[EventText],
                 generated: datetime) -> Output:
     def render(before: str | None) -> str:
+        if before is not None and unchanged(before, name, events):
+            return before  # says the same: kept as it is, not even parsed
         return render_feed(name, events, events_by_uid(before), generated)
 
     return Output(path, label, f"{len(events)} event(s) from {events[0].start} on" if events
