@@ -11,7 +11,6 @@ feed is named in output by their handle, never by its file name: the link is the
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,15 +33,13 @@ from sync.core.publish.feeds import (
     unchanged,
 )
 from sync.core.publish.ical import UID_DOMAIN, EventText, events_by_uid
-from sync.core.publish.page import board, now_json
+from sync.core.publish.page import WEEKS, board, now_json
 from sync.core.publish.page_html import index_html
 from sync.core.roster import Roster
 from sync.errors import ConfigError, Outcome
 from sync.run.engine import RunResult, TargetResult
 from sync.targets.calendar.model import EventSettings, desired_events
 from sync.targets.calendar.settings import CalendarCommon
-
-log = logging.getLogger(__name__)
 
 PEOPLE = "people"
 WHY_SECRET = ("[feeds] names each person's feed after a secret (the link is the only way to "
@@ -224,7 +221,7 @@ def page_outputs(page: Page, roster: Roster, clock: Clock,
 def page_files(page: Page, roster: Roster, clock: Clock, generated: datetime) -> list[Output]:
     content = board(roster, clock.now, generated)
     on_call = ", ".join(f"@{p.github}" for p in content.now.on_call.people) or "nobody"
-    said = f"on rotation now: {on_call}; {len(content.upcoming)} handoff(s) in 12 weeks"
+    said = f"on rotation now: {on_call}; {len(content.upcoming)} handoff(s) in {WEEKS} weeks"
     html, data = index_html(content), now_json(content)
     return [Output(page.dir / "index.html", "index.html", said, lambda _: html),
             Output(page.dir / "now.json", "now.json", said, lambda _: data)]

@@ -250,3 +250,25 @@ def test_a_handoff_run_that_finds_the_lock_taken_is_retried_within_a_minute(
         f"handoff 2022-09-07 09:00 (retry {n})" for n in range(1, HANDOFF_RETRIES + 1)]
     nightly.sync_once("cron")
     assert not jobs.added, "the nightly run is not retried"
+
+
+def test_a_right_to_left_name_reaches_every_file_intact(published: Workspace) -> None:
+    rows = [["GitHub", "Name", "Email", "Timezone", "Slack ID"]] + [
+        [h, "محمد عبد الله" if h == "valerybugakov" else name, email, tz, ""]
+        for h, (name, email, tz) in PEOPLE.items()]
+    write_roster(published.folder, people=rows)
+    assert sync(published)[0] == 0
+    out = published.folder / "out"
+    titles = [e["summary"] for e in both_parsers(ics(out / "feeds" / "all.ics"))]
+    assert "Escalation engineer rotation: Keegan Carruthers-Smith, محمد عبد الله" in titles
+    shift = both_parsers(ics(out / "feeds" / "people" / f"{token('keegancsmith')}.ics"))[-1]
+    assert "With محمد عبد الله (@valerybugakov)." in shift["description"]
+    assert "<bdi>محمد عبد الله</bdi>" in (out / "page" / "index.html").read_text()
+    assert json.loads((out / "page" / "now.json").read_text())["now"]["engineers"][1][
+        "name"] == "محمد عبد الله"
+
+
+def test_the_feed_secret_is_masked_wherever_it_would_appear(published: Workspace) -> None:
+    from sync.clients.secrets import redact
+
+    assert redact(f"a leaked {SECRET} value") == "a leaked [secret] value"
