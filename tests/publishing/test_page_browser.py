@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,16 +41,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "out" / "page"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def require_chromium() -> str:
+    """Chromium's path; without it a skip naming the package, or under CI a failure."""
     if CHROMIUM is None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{MISSING}; under CI the browser tests never skip.")
         pytest.skip(MISSING)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        launched = playwright.chromium.launch(executable_path=executable, args=FLAGS)
         yield launched
         launched.close()
 
@@ -129,3 +136,14 @@ def test_axe_finds_no_serious_accessibility_violation(browser: Any, site: Path,
     assert serious == []
     assert results.response["passes"], "axe ran its rules"
     page.context.close()
+
+
+def test_without_chromium_they_skip_naming_the_package_and_fail_under_ci(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="never skip"):
+        require_chromium()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="Debian package `chromium`"):
+        require_chromium()

@@ -272,3 +272,26 @@ def test_the_feed_secret_is_masked_wherever_it_would_appear(published: Workspace
     from sync.clients.secrets import redact
 
     assert redact(f"a leaked {SECRET} value") == "a leaked [secret] value"
+
+
+def test_schedules_handoff_job_writes_the_page_of_the_new_shift(published: Workspace) -> None:
+    """The real sync, fired by the handoff job at its moment: the page says who took over."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from sync.run.scheduler import HANDOFF_PREFIX, default_sync, new_scheduler
+
+    scheduler = new_scheduler(TZ, BackgroundScheduler)
+    scheduler.start(paused=True)
+    moment = {"now": datetime(2022, 10, 10, 8, 0, tzinfo=TZ)}
+    nightly = NightlySync(load_config(published.config), scheduler, now=lambda: moment["now"],
+                          sync=default_sync)
+    try:
+        nightly.add_jobs()
+        handoff = next(j for j in scheduler.get_jobs() if j.id.startswith(HANDOFF_PREFIX))
+        moment["now"] = handoff.next_run_time
+        handoff.func(*handoff.args)
+    finally:
+        scheduler.shutdown(wait=False)
+    page = json.loads((published.folder / "out" / "page" / "now.json").read_text())
+    assert page["now"]["since"] == "2022-10-10T09:00:00-07:00"
+    assert [e["handle"] for e in page["now"]["engineers"]] == ["tbliu98"]
