@@ -93,6 +93,7 @@ def publish_after_run(config: Config, result: RunResult, clock: Clock, apply: bo
     and the status tab); a failed write is exit 3, as for any target."""
     if result.roster is None or result.exit_code == Outcome.INVALID_ROSTER:
         return  # an invalid roster or a refused mass delete writes nothing anywhere
+    check_publish(config)  # `plan` says so too (`sync` checked before its first write)
     outcomes = publish(config, result.roster, clock, apply)
     result.targets.update(outcomes)
     if any(outcome.status == "failed" for outcome in outcomes.values()):

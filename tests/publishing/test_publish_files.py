@@ -133,6 +133,8 @@ def test_a_dir_that_cannot_be_written_is_exit_2_naming_it_before_anything_is_wri
     assert "is not a folder" in document["error"]
     assert published.snapshot() == before, "no target was written"
     assert not (published.folder / "out" / "feeds").exists()
+    planned = published.run("plan", "--today", TODAY)
+    assert planned.exit_code == 2 and "[page] dir" in planned.output
 
 
 def test_a_feed_that_cannot_be_written_fails_naming_the_person_not_the_link(
