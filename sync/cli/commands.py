@@ -39,6 +39,7 @@ from sync.errors import RotationSyncError
 from sync.run.config_checks import check_config
 from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
+from sync.run.publish import publish_after_run
 from sync.run.runner import log_result, make_engine, run_sync
 from sync.run.served import ledger_lines, served_view
 from sync.run.state import StateStore
@@ -222,7 +223,9 @@ def plan(config: ConfigOption = None, today: TodayOption = None, only: OnlyOptio
     """Validate, read every target and print the changes a sync would make; writes nothing."""
     configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
-    result = invocation.engine(invocation.load()).run(apply=False)
+    settings = invocation.load()
+    result = invocation.engine(settings).run(apply=False)
+    publish_after_run(settings, result, invocation.clock(settings), apply=False)
     invocation.finish(result)
 
 
@@ -242,6 +245,7 @@ def sync_command(config: ConfigOption = None, today: TodayOption = None,
     settings = invocation.load()
     if dry_run:
         result = invocation.engine(settings).run(apply=False, force_delete=force_delete)
+        publish_after_run(settings, result, invocation.clock(settings), apply=False)
     else:
         result = run_sync(settings, invocation.clock(settings), invocation.only,
                           force_delete)
@@ -379,3 +383,6 @@ def init(config: ConfigOption = None, as_json: JsonOption = False,
 def main() -> None:
     setup_logging("text", logging.WARNING)
     app(prog_name="rotation-sync")
+
+
+import sync.cli.feeds  # noqa: E402, F401  (registers `rotation-sync feeds`)

@@ -14,7 +14,7 @@ from typing import Any
 
 from sync.errors import ConfigError
 
-SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "GITHUB_TOKEN")
+SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "GITHUB_TOKEN", "ROTATION_SYNC_FEED_SECRET")
 MASK = "[secret]"
 PATTERNS = (
     re.compile(r"-----BEGIN[A-Z ]*PRIVATE KEY-----.*?(-----END[A-Z ]*PRIVATE KEY-----|\Z)",

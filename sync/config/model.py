@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
 
 from sync.config.propose import Propose
+from sync.config.publish import Feeds, Page
 from sync.config.sections import (
     CsvSource,
     History,
@@ -48,6 +49,8 @@ class Settings(Section):
     history: History = History()
     time_off: TimeOff | None = None
     propose: Propose = Field(default_factory=dict, validate_default=True)  # relative file
+    feeds: Feeds | None = None
+    page: Page | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -122,6 +125,7 @@ def section_models() -> dict[str, list[type[BaseModel]]]:
     """Each section's models (one per kind), to suggest the key a typo meant."""
     return {"": [Config], "source": [CsvSource, SheetsSource], "notify": [Notify],
             "schedule": [Schedule], "history": [History], "propose": [Propose],
+            "feeds": [Feeds], "page": [Page],
             **{entry.name: [backend.section for backend in entry.backends]
                for entry in TARGETS}}
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from sync.config.model import TAGGED_SECTIONS, Settings
 from sync.config.propose import Propose
+from sync.config.publish import Feeds, Page
 from sync.config.sections import (
     CsvSource,
     History,
@@ -30,6 +31,8 @@ DOC_SECTIONS: list[tuple[str, list[type[Section]]]] = [
     ("history", [History]),
     ("time_off", [TimeOff]),
     ("propose", [Propose]),
+    ("feeds", [Feeds]),
+    ("page", [Page]),
 ]
 
 
@@ -52,7 +55,7 @@ def section_rows(models: list[type[Section]]) -> list[tuple[str, str, str, str]]
         kind = kind_name(model)
         for key, info in model.model_fields.items():
             if key in TAGGED_SECTIONS or key in ("notify", "schedule", "history", "time_off",
-                                                        "propose"):
+                                                        "propose", "feeds", "page"):
                 continue
             kinds_of.setdefault(key, []).append(kind)
             meanings.setdefault(key, {})[kind] = info.description or ""

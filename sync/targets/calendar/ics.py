@@ -7,7 +7,7 @@ events without it (added by someone else) are kept as they are.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,19 @@ from sync.clients.files import read_text, write_atomically
 from sync.core.diff.plan import TargetPlan
 from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Roster
+from sync.core.publish.ical import (
+    UID_DOMAIN,
+    EventText,
+    all_day_event,
+    as_date,
+    new_calendar,
+    next_sequence,
+)
 from sync.errors import TargetError
 from sync.targets.base import Snapshot
 from sync.targets.calendar.model import Attendee, CalendarTarget, EventSettings, EventState
 
 OWNER_PROPERTY = "X-ROTATION-SYNC-NAMESPACE"
-PRODID = "-//rotation-sync//rotation-sync//EN"
-UID_DOMAIN = "rotation-sync"
 OVERRIDE_PREFIX = "override-"
 
 
@@ -93,15 +99,9 @@ class IcsCalendar(CalendarTarget):
 
     # -- writing -------------------------------------------------------------------------
     def to_event(self, state: EventState, key: str, sequence: int = 0) -> icalendar.Event:
-        event = icalendar.Event()
-        event.add("UID", self.uid_for(key, state))
-        event.add("DTSTAMP", datetime.now(UTC).replace(microsecond=0))
-        event.add("SEQUENCE", sequence)
-        event.add("DTSTART", state.start)
-        event.add("DTEND", state.end)
-        event.add("SUMMARY", state.summary)
-        event.add("DESCRIPTION", state.description)
-        event.add("TRANSP", "TRANSPARENT")
+        text = EventText(self.uid_for(key, state), state.start, state.end, state.summary,
+                         state.description)
+        event = all_day_event(text, sequence, datetime.now(UTC).replace(microsecond=0))
         if state.attendees and self.settings.organizer:
             event.add("ORGANIZER", f"mailto:{self.settings.organizer}")
         for attendee in state.attendees:
@@ -111,31 +111,11 @@ class IcsCalendar(CalendarTarget):
         return event
 
 
-def next_sequence(previous: Any) -> int:
-    """One more than the event this one replaces (kept in the file itself, so it persists
-    across runs and machines): clients that trust SEQUENCE take the new dates."""
-    if previous is None:
-        return 0
-    try:
-        return max(0, int(str(previous.get("SEQUENCE", 0)))) + 1
-    except ValueError:
-        return 1
-
-
 def without_attendees(event: EventState) -> EventState:
     if not event.attendees:
         return event
     names = ", ".join(f"{a.name} <{a.email}>" for a in event.attendees)
     return replace(event, attendees=(), description=f"{event.description}\nEngineers: {names}.")
-
-
-def new_calendar() -> icalendar.Calendar:
-    calendar = icalendar.Calendar()
-    calendar.add("PRODID", PRODID)
-    calendar.add("VERSION", "2.0")
-    calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("X-WR-CALNAME", "Escalation engineer rotation")
-    return calendar
 
 
 def to_state(event: Any) -> EventState:
@@ -151,11 +131,6 @@ def to_state(event: Any) -> EventState:
     )
 
 
-def as_date(prop: Any) -> date:
-    value = prop.dt if prop is not None else date.min
-    return value.date() if isinstance(value, datetime) else value
-
-
 def sort_events(components: list[Any]) -> list[Any]:
     """Foreign components first in their order, then ours by start, so diffs stay readable."""
     def order(component: Any) -> tuple[int, str]:
@@ -163,5 +138,3 @@ def sort_events(components: list[Any]) -> list[Any]:
             return 0, ""
         return 1, as_date(component.get("DTSTART")).isoformat() + str(component.get("UID", ""))
     return sorted(components, key=order)
-
-
