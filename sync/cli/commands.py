@@ -383,6 +383,3 @@ def init(config: ConfigOption = None, as_json: JsonOption = False,
 def main() -> None:
     setup_logging("text", logging.WARNING)
     app(prog_name="rotation-sync")
-
-
-import sync.cli.feeds  # noqa: E402, F401  (registers `rotation-sync feeds`)
