@@ -18,7 +18,9 @@ from sync.errors import ConfigError
 from sync.sources import RawRoster
 from sync.sources.time_off import Unreadable
 
-Reader = Callable[[Person, date, date], "list[Absence] | Unreadable"]
+# A reader's answer: what it found (an item it could not read is an Unreadable among them),
+# or one Unreadable for the whole source.
+Reader = Callable[[Person, date, date], "list[Absence] | list[Absence | Unreadable] | Unreadable"]
 
 
 class TimeOffCheck:
@@ -40,7 +42,7 @@ class TimeOffCheck:
     def gather(self, roster: Roster, clock: Clock, into: list[Absence]) -> list[Unreadable]:
         problems: list[Unreadable] = []
         if self.section.ics_url:
-            problems += self.read_feed(roster, into)
+            problems += self.read_feed(roster, live(roster, clock.today, None), into)
         if self.section.holidays:
             problems += per_person(roster, live(roster, clock.today, None), holiday_reader(),
                                    into)
@@ -50,15 +52,23 @@ class TimeOffCheck:
                 problems += per_person(roster, window, self.calendar_reader(), into)
         return problems
 
-    def read_feed(self, roster: Roster, into: list[Absence]) -> list[Unreadable]:
+    def read_feed(self, roster: Roster, rotations: list[Rotation],
+                  into: list[Absence]) -> list[Unreadable]:
+        """Only the days the live rotations span are expanded: a daily RRULE without end
+        stays a few hundred days."""
+        from sync.clients.fetch import FetchLimits
         from sync.sources.time_off.feed import read_feed
 
         assert self.section.ics_url is not None
-        found = read_feed(self.section.ics_url, roster.people.values())
-        if isinstance(found, Unreadable):
-            return [found]
+        if not rotations:
+            return []
+        limits = FetchLimits(deadline=self.section.deadline_seconds,
+                             redirect_hosts=frozenset(self.section.ics_redirect_hosts))
+        found, problems = read_feed(self.section.ics_url, roster.people.values(),
+                                    min(r.start for r in rotations),
+                                    max(r.end for r in rotations), limits)
         into += found
-        return []
+        return problems
 
     def calendar_reader(self) -> Reader:
         from sync.sources.time_off.calendar import OutOfOffice
@@ -90,10 +100,9 @@ def per_person(roster: Roster, rotations: list[Rotation], read: Reader,
     problems = []
     for key, (first, last) in spans.items():
         found = read(roster.people[key], first, last)
-        if isinstance(found, Unreadable):
-            problems.append(found)
-        else:
-            into += found
+        items = [found] if isinstance(found, Unreadable) else found
+        problems += [item for item in items if isinstance(item, Unreadable)]
+        into += [item for item in items if isinstance(item, Absence)]
     return problems
 
 
