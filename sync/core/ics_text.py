@@ -34,6 +34,9 @@ def pieces(text: str) -> list[Piece]:
     for number, line in enumerate(LINE.findall(text), start=1):
         word = line.rstrip("\r\n").upper()
         opens, closes = word.startswith("BEGIN:"), word.startswith("END:")
+        if depth > 1 and name and word == f"BEGIN:{name}":  # no VEVENT nests in a VEVENT:
+            found.append(Piece(name, lines, start, complete=False))  # the last one was cut
+            depth, lines = 1, ""
         if depth == 1 and opens:  # a component of the calendar begins
             found += [Piece("", lines, start)] if lines else []
             name, start, lines = word.removeprefix("BEGIN:").strip(), number, ""

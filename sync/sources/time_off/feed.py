@@ -103,7 +103,9 @@ def group_absences(group: list[Piece], zones: str, match: Matcher, first: date,
         if event.errors:
             prop, why = event.errors[0]
             raise ValueError(f"{prop}: {why}")
-    window = recurring_ical_events.of(calendar).between(first, last + timedelta(days=1))
+    # a day's margin each side: a timed event's days are the person's, up to a day from UTC
+    window = recurring_ical_events.of(calendar).between(first - timedelta(days=1),
+                                                        last + timedelta(days=2))
     absences = (event_absence(event, match) for event in window)
     return [absence for absence in absences if absence is not None]
 
