@@ -61,13 +61,15 @@ class Lead:
 @dataclass(frozen=True)
 class Reminder:
     """One direct message to `person` about `rotation`; `covers` are the memory keys it
-    settles (the lead it is for, and longer leads that came due at the same run)."""
+    settles (the lead it is for, and longer leads that came due at the same run); `due_at`
+    is when it became due (the messenger sends nothing due more than a day ago)."""
 
     person: Person
     rotation: Rotation
     lead: Lead
     text: str
     covers: tuple[str, ...]
+    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ def due(roster: Roster, now: datetime, leads: Sequence[Lead]) -> list[Reminder]:
         for person in (roster.person(handle) for handle in rotation.engineers):
             covers = tuple(fingerprint(person, rotation, lead) for lead in come)
             found.append(Reminder(person, rotation, come[0],
-                                  reminder_text(roster, rotation, person, now), covers))
+                                  reminder_text(roster, rotation, person, now), covers,
+                                  come[0].moment(roster, rotation)))
     return found + cover_reminders(roster, now, leads)
 
 
@@ -113,7 +116,8 @@ def cover_reminders(roster: Roster, now: datetime, leads: Sequence[Lead]) -> lis
         person = roster.person(override.cover)
         covers = tuple(f"{person.key} {override.key} {lead.key}" for lead in come)
         found.append(Reminder(person, rotation, come[0],
-                              cover_text(roster, override, now), covers))
+                              cover_text(roster, override, now), covers,
+                              come[0].before(roster, override.start)))
     return found
 
 
