@@ -812,13 +812,17 @@ class SheetsStore:
                     if wanted is None or p["range"].get("sheetId", 0) == wanted]
 
     def protect(self, spreadsheet_id: str, tab_title: str, editors: Iterable[str] = (), *,
-                description: str = "", warning_only: bool = False) -> dict[str, Any]:
-        """Seed a whole-tab protection (as if a person had set it in the sheet)."""
+                description: str = "", warning_only: bool = False,
+                rows: tuple[int, int] | None = None) -> dict[str, Any]:
+        """Seed a protection (as if a person had set it in the sheet): the whole tab, or
+        only `rows` (0-based, end exclusive), a header row say."""
         with self._server.lock:
             sheet = self.spreadsheets[spreadsheet_id]
             tab = self._tab(spreadsheet_id, tab_title)
+            bounds = {"startRowIndex": rows[0], "endRowIndex": rows[1]} if rows else {}
             stored: dict[str, Any] = {"protectedRangeId": next(self._protected_ids),
-                                      "range": _grid_range_json({"sheetId": tab.sheet_id})}
+                                      "range": _grid_range_json({"sheetId": tab.sheet_id,
+                                                                 **bounds})}
             if description:
                 stored["description"] = description
             if warning_only:
