@@ -37,9 +37,9 @@ def pieces(text: str) -> list[Piece]:
         if depth > 1 and name and word == f"BEGIN:{name}":  # no VEVENT nests in a VEVENT:
             found.append(Piece(name, lines, start, complete=False))  # the last one was cut
             depth, lines = 1, ""
-        if depth == 1 and opens:  # a component of the calendar begins
+        if depth == 1 and (opens or closes):  # a component begins, or the calendar ends
             found += [Piece("", lines, start)] if lines else []
-            name, start, lines = word.removeprefix("BEGIN:").strip(), number, ""
+            name, start, lines = word.removeprefix("BEGIN:").strip() if opens else "", number, ""
         lines += line
         depth += 1 if opens else -1 if closes and depth > 0 else 0
         if depth == 1 and closes and name:  # that component ends (or is cut short)

@@ -4,6 +4,10 @@ property order or time zones; only our own events are rendered anew."""
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sync.core.ics_text import pieces
 from tests.conftest import Workspace
 from tests.helpers import rotations_rows, to_csv
 
@@ -47,3 +51,12 @@ def test_components_we_do_not_own_are_written_back_byte_for_byte(workspace: Work
     untouched = [part for part in ours if "20220810" in part]
     assert untouched and all(part in second for part in untouched), \
         "our events that did not change keep their bytes too"
+
+
+@given(st.lists(st.sampled_from(["BEGIN:VCALENDAR", "END:VCALENDAR", "BEGIN:VEVENT",
+                                 "END:VEVENT", "BEGIN:VALARM", "END:VALARM", "UID:1",
+                                 " folded", "", "X:é"]), max_size=30),
+       st.sampled_from(["\r\n", "\n", "\r"]))
+def test_the_pieces_of_any_text_join_back_to_it(lines: list[str], end: str) -> None:
+    text = end.join(lines)
+    assert "".join(piece.text for piece in pieces(text)) == text
