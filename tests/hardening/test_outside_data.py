@@ -257,3 +257,31 @@ def test_generated_feeds_are_read_as_calendars_mean_them(tmp_path_factory: pytes
     for event in events:
         want |= expected_days(event)
     assert got == want, json.dumps([str(e) for e in events])
+
+
+def test_a_holiday_calendar_the_package_cannot_build_is_one_persons_warning(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The holidays package's data is not ours: a failure for one Country (here a KeyError
+    from inside the package) is a warning on that person; the others' holidays are used."""
+    import holidays
+
+    from tests.cli.test_time_off_cli import people_with_countries
+    from tests.helpers import write_roster
+
+    real = holidays.country_holidays
+
+    def flaky(country: str, **kwargs: object) -> object:
+        if country.upper() == "ZA":
+            raise KeyError("subdivision table")
+        return real(country, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(holidays, "country_holidays", flaky)
+    write_roster(workspace.folder, people=people_with_countries(
+        {"keegancsmith": "ZA", "valerybugakov": "DE"}))
+    workspace.config.write_text(workspace.config.read_text() + "\n[time_off]\nholidays = true\n")
+    code, document = workspace.run_json("validate", "--today", "2022-09-10")
+    assert code == 0
+    [warning] = [f for f in document["findings"] if f["code"] == "time-off-unreadable"]
+    assert "Keegan Carruthers-Smith" in warning["message"] and "ZA" in warning["message"]
+    assert any("2022-10-03" in f["message"] for f in document["findings"]
+               if f["code"] == "time-off-conflict")
