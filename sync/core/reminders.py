@@ -17,8 +17,9 @@ from typing import Literal
 
 from sync.core.roster import Override, Person, Roster, Rotation
 
-LEAD = re.compile(r"\s*(\d{1,3})\s*([dwh])\s*")
+LEAD = re.compile(r"\s*(\d{1,15})\s*([smhdw])\s*", re.IGNORECASE)
 MAX_LEAD = timedelta(days=365)
+SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
 
 
 @dataclass(frozen=True)
@@ -26,22 +27,24 @@ class Lead:
     """One `remind_before` entry: so many days (or hours) before a Start's handoff."""
 
     amount: int
-    unit: Literal["d", "h"]
+    unit: Literal["d", "h", "m", "s"]
 
     @classmethod
     def parse(cls, text: str) -> Lead:
+        """Any unit ("8760h" is "365d"); the bounds are checked on whole seconds first, so
+        no number can overflow a date."""
         match = LEAD.fullmatch(text)
         if not match:
             raise ValueError(f"{text!r} is not a lead time such as \"7d\", \"1d\" or \"12h\"")
-        amount, unit = int(match.group(1)), match.group(2)
-        lead = cls(amount * 7, "d") if unit == "w" else cls(amount, "d" if unit == "d" else "h")
-        if not timedelta(0) < lead.span <= MAX_LEAD:
-            raise ValueError(f"{text!r} must be more than 0 and at most 365 days")
-        return lead
+        amount, unit = int(match.group(1)), match.group(2).lower()
+        if not 0 < amount * SECONDS[unit] <= MAX_LEAD.total_seconds():
+            raise ValueError(f"{text.strip()} is outside the bounds of remind_before: from 1s "
+                             "to 365d")
+        return cls(amount * 7, "d") if unit == "w" else cls(amount, unit)  # type: ignore[arg-type]
 
     @property
     def span(self) -> timedelta:
-        return timedelta(days=self.amount) if self.unit == "d" else timedelta(hours=self.amount)
+        return timedelta(seconds=self.amount * SECONDS[self.unit])
 
     @property
     def key(self) -> str:
