@@ -48,7 +48,3 @@ def pieces(text: str) -> list[Piece]:
     if lines:
         found.append(Piece(name, lines, start, complete=not name))
     return found
-
-
-def components(text: str, name: str) -> list[Piece]:
-    return [piece for piece in pieces(text) if piece.name == name]
