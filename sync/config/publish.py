@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from sync.config.sections import HORIZON
+from sync.config.durations import bounded, days_of
 from sync.core.section import LocalPath, Section
 
 FEED_SECRET = "ROTATION_SYNC_FEED_SECRET"
-
-
-def _weeks_or_days(value: str) -> str:
-    if not HORIZON.match(value):
-        raise ValueError(f"{value!r} is not a number of days or weeks, such as \"52w\" or "
-                         "\"365d\"")
-    return value
+HORIZON = ("horizon", "1d", "730d")  # two years, the bound of every horizon
 
 
 class Feeds(Section):
@@ -27,15 +21,13 @@ class Feeds(Section):
     base_url: str | None = Field(None, description="Where `dir` is served (e.g. "
                                  "\"https://oncall.example.com/feeds\"), for the links "
                                  "`rotation-sync feeds --links` prints.")
-    horizon: Annotated[str, AfterValidator(_weeks_or_days)] = Field(
+    horizon: Annotated[str, bounded(*HORIZON)] = Field(
         "52w", description="How far ahead a person's feed shows shifts (\"52w\", \"365d\"); "
         "it starts 90 days back.")
 
     @property
     def horizon_days(self) -> int:
-        match = HORIZON.match(self.horizon)
-        assert match is not None
-        return int(match[1]) * (7 if match[2] == "w" else 1)
+        return days_of(self.horizon, *HORIZON)
 
 
 class Page(Section):

@@ -17,8 +17,8 @@ from sync.core.planner.propose import Proposal, ProposeSettings, propose
 from sync.core.tabs.raw import RawRoster
 from sync.errors import ConfigError
 from sync.run.served import served_view
+from sync.run.time_off import report_unreadable, time_off_check
 from sync.sources.csv import to_csv
-from sync.sources.time_off import Unreadable
 
 HEADER = ["Start", "End", "Engineers", "Fills", "Reason"]
 
@@ -46,32 +46,13 @@ def plan_proposals(config: Config, roster: Roster, raw: RawRoster, now: datetime
 
 def time_off(config: Config, roster: Roster, first: date, last: date, findings: Findings,
              people_tab: str) -> list[Absence]:
-    """Every configured source's time off from `first` to `last`, for everyone on People
-    (the Time off tab is on the Roster already). Public holidays do not count: nearly every
-    4-week rotation holds one, so they would exclude everyone."""
-    section = config.time_off
-    if section is None:
-        return []
+    """Every configured source's time off from `first` to `last`, for everyone Eligible
+    (the Time off tab is on the Roster already)."""
+    check = time_off_check(config)
     found: list[Absence] = []
-    problems: list[Unreadable] = []
-    if section.ics_url:
-        from sync.sources.time_off.feed import read_feed
-
-        feed = read_feed(section.ics_url, roster.people.values())
-        problems += [feed] if isinstance(feed, Unreadable) else []
-        found += feed if isinstance(feed, list) else []
-    if section.google_calendar:
-        from sync.sources.time_off.calendar import OutOfOffice
-
-        reader = OutOfOffice(section.calendar_endpoint)
-        for person in sorted(roster.people.values(), key=lambda p: p.key):
-            read = reader.read(person, first, last) if person.eligible else []
-            problems += [read] if isinstance(read, Unreadable) else []
-            found += read if isinstance(read, list) else []
-    for problem in problems:
-        findings.warning("time-off-unreadable", people_tab if problem.person else "Time off",
-                         problem.person.row if problem.person else None,
-                         "Email" if problem.person else None, problem.text)
+    if check is not None:
+        report_unreadable(check.gather_for_planning(roster, first, last, found), people_tab,
+                          findings)
     return found
 
 

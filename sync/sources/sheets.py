@@ -88,10 +88,19 @@ class SheetsSource:
 
     # -- reading ---------------------------------------------------------------------
     def read(self) -> RawRoster:
+        return self.read_rendered(READ_PARAMS)
+
+    def read_edits(self) -> RawRoster:
+        """The tabs as people typed them: formulas, not their results. A volatile cell
+        (=NOW(), =RAND()) reads the same until someone edits it, so the poll that compares
+        these sees edits, never recalculation (writing the status tab recalculates)."""
+        return self.read_rendered({**READ_PARAMS, "valueRenderOption": "FORMULA"})
+
+    def read_rendered(self, params: dict[str, str]) -> RawRoster:
         ranges = [quote_tab(title) for _key, title in self.tabs()]
         try:
             body = self.send(lambda: self.http.values_batch_get(
-                self.spreadsheet_id, ranges, params=dict(READ_PARAMS)), "reading the roster")
+                self.spreadsheet_id, ranges, params=dict(params)), "reading the roster")
         except MissingTab as missing:
             raise self.missing_tab_error(str(missing)) from None
         rotations, people, *rest = value_ranges(body, len(ranges))

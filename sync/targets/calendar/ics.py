@@ -1,7 +1,9 @@
 """Rotations as an RFC 5545 .ics file any calendar app can subscribe to (the local backend).
 
 Events carry X-ROTATION-SYNC-NAMESPACE, the ICS twin of Google's private extended property:
-events without it (added by someone else) are kept as they are.
+events without it (added by someone else) are kept as they are, byte for byte: the file is
+cut into its components as written (`sync.core.ics_text`) and only our events are rendered
+anew, so another tool's folding, property order and time zones never change.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import icalendar
 
 from sync.clients.files import read_text, write_atomically
 from sync.core.diff.plan import TargetPlan
+from sync.core.ics_text import Piece, pieces
 from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Roster
 from sync.core.publish.ical import (
@@ -57,13 +60,37 @@ class IcsCalendar(CalendarTarget):
         calendar = self.load()
         touched = {change.key for change in plan.changes}
         before = {self.key_of(c): c for c in self.owned(calendar)}
-        kept = [c for c in calendar.subcomponents if not self.is_owned(c)
-                or self.key_of(c) not in touched]
         created = [self.to_event(plan.desired[key], key, next_sequence(before.get(key)))
                    for key in sorted(touched & plan.desired.keys())]
-        calendar.subcomponents[:] = sort_events(kept + created)
-        write_atomically(self.path, calendar.to_ical().decode("utf-8"))
+        text = read_text(self.path) or new_calendar().to_ical().decode("utf-8")
+        write_atomically(self.path, self.rewritten(text, touched, created))
         return []
+
+    def rewritten(self, text: str, touched: set[str], created: list[Any]) -> str:
+        """Every piece that is not ours as it was; ours that stay as they were, then the
+        new ones, by start (so diffs stay readable); then END:VCALENDAR."""
+        foreign: list[str] = []
+        ours: list[tuple[str, str]] = []
+        for piece in pieces(text):
+            event = self.own_event(piece)
+            if event is None:
+                foreign.append(piece.text)
+            elif self.key_of(event) not in touched:
+                ours.append((order_of(event), piece.text))
+        ours += [(order_of(event), event.to_ical().decode("utf-8")) for event in created]
+        tail = foreign.pop() if foreign and "END:VCALENDAR" in foreign[-1].upper() \
+            else "END:VCALENDAR\r\n"
+        return "".join(foreign) + "".join(text for _key, text in sorted(ours)) + tail
+
+    def own_event(self, piece: Piece) -> Any:
+        """The piece as an event when it is one of ours; None for anything else."""
+        if piece.name != "VEVENT" or not piece.complete or OWNER_PROPERTY not in piece.text:
+            return None
+        try:
+            event = icalendar.Event.from_ical(piece.text)
+        except ValueError:  # not readable, so not ours to rewrite
+            return None
+        return event if self.is_owned(event) else None
 
     # -- reading -------------------------------------------------------------------------
     def load(self) -> icalendar.Calendar:
@@ -131,10 +158,5 @@ def to_state(event: Any) -> EventState:
     )
 
 
-def sort_events(components: list[Any]) -> list[Any]:
-    """Foreign components first in their order, then ours by start, so diffs stay readable."""
-    def order(component: Any) -> tuple[int, str]:
-        if component.name != "VEVENT" or OWNER_PROPERTY not in component:
-            return 0, ""
-        return 1, as_date(component.get("DTSTART")).isoformat() + str(component.get("UID", ""))
-    return sorted(components, key=order)
+def order_of(event: Any) -> str:
+    return as_date(event.get("DTSTART")).isoformat() + str(event.get("UID", ""))
