@@ -369,3 +369,8 @@ def init(config: ConfigOption = None, as_json: JsonOption = False,
 def main() -> None:
     setup_logging("text", logging.WARNING)
     app(prog_name="rotation-sync")
+
+
+from sync.cli.cover import cover_app  # noqa: E402  (it uses this module's helpers)
+
+app.add_typer(cover_app, name="cover")

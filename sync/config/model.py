@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
 
+from sync.config.cover import Cover
 from sync.config.sections import (
     CsvSource,
     History,
@@ -47,6 +48,7 @@ class Settings(Section):
     schedule: Schedule = Schedule()
     history: History = History()
     time_off: TimeOff | None = None
+    cover: Cover | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -120,7 +122,7 @@ def describe_errors(error: ValidationError) -> str:
 def section_models() -> dict[str, list[type[BaseModel]]]:
     """Each section's models (one per kind), to suggest the key a typo meant."""
     return {"": [Config], "source": [CsvSource, SheetsSource], "notify": [Notify],
-            "schedule": [Schedule], "history": [History],
+            "schedule": [Schedule], "history": [History], "cover": [Cover],
             **{entry.name: [backend.section for backend in entry.backends]
                for entry in TARGETS}}
 
