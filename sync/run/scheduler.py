@@ -34,6 +34,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from sync.chat.serve import serve_cover
 from sync.config.model import Config
 from sync.core.clock import Clock
 from sync.core.reminders import moments
@@ -179,6 +180,7 @@ class NightlySync:
     def run_forever(self, run_now: bool = False) -> None:
         """Blocks until SIGTERM or SIGINT; a run in progress is allowed to finish."""
         self.add_jobs(run_now)
+        stop_chat = serve_cover(self.config, self.scheduler, self.run, self.now)
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         upcoming = next_fire_times(self.trigger, self.now(), 1)
         log.info("Syncing at %r in %s (next: %s%s) and at %d upcoming handoff(s). Stop with "
@@ -193,6 +195,7 @@ class NightlySync:
                 self.scheduler.start()
             self.wait_for_run_in_progress()
         finally:
+            stop_chat()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         log.info("Stopped.")
