@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sync.config.cover import Cover
 from sync.config.model import TAGGED_SECTIONS, Settings
 from sync.config.sections import (
     CsvSource,
@@ -29,6 +30,7 @@ DOC_SECTIONS: list[tuple[str, list[type[Section]]]] = [
     ("schedule", [Schedule]),
     ("history", [History]),
     ("time_off", [TimeOff]),
+    ("cover", [Cover]),
 ]
 
 
@@ -50,7 +52,8 @@ def section_rows(models: list[type[Section]]) -> list[tuple[str, str, str, str]]
     for model in models:
         kind = kind_name(model)
         for key, info in model.model_fields.items():
-            if key in TAGGED_SECTIONS or key in ("notify", "schedule", "history", "time_off"):
+            if key in TAGGED_SECTIONS or key in ("notify", "schedule", "history", "time_off",
+                                                        "cover"):
                 continue
             kinds_of.setdefault(key, []).append(kind)
             meanings.setdefault(key, {})[kind] = info.description or ""

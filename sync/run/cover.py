@@ -218,11 +218,14 @@ class CoverDesk:
 
     def remember(self, action: str, by: str, number: int | None, exit_code: int,
                  outcome: str, reason: str | None = None) -> None:
+        """One line in the run history: who did what to which request (`status`)."""
         now = datetime.now(UTC)
+        which = f"cover request {number}" if number else "a cover request"
+        said = f"{which}: {action} by {by}: " + (f"refused: {reason}" if reason else outcome)
         self.state.record(now, f"cover {action}", exit_code, outcome, {}, [],
                           {"cover": {"request": number, "by": by, "action": action,
                                      "state": outcome, "reason": reason}},
-                          keep=self.config.history.keep_runs)
+                          keep=self.config.history.keep_runs, notice=said)
 
 
 def sync_now(config: Config, clock: Clock, trigger: str) -> None:

@@ -9,7 +9,7 @@ already delivered are kept too, so a replayed envelope does nothing.
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sync.core.cover.request import OPEN_STATES, CoverRequest
@@ -27,6 +27,7 @@ SCHEMA = (
 )
 COLUMNS = tuple(field.name for field in fields(CoverRequest))
 DATES = ("first", "last")
+ENVELOPE_MEMORY = timedelta(days=1)
 MOMENTS = ("requested_at", "expires_at", "taken_at", "approved_at", "closed_at")
 
 
@@ -82,7 +83,10 @@ class CoverStore:
                      (channel, message, number))
 
     def first_delivery(self, envelope_id: str, at: datetime) -> bool:
-        """True the first time Slack delivers this envelope; False for a replay."""
+        """True the first time Slack delivers this envelope; False for a replay. Slack
+        replays within minutes, so ids older than a day are forgotten."""
+        self.execute("DELETE FROM cover_envelopes WHERE seen_at < ?",
+                     ((at - ENVELOPE_MEMORY).isoformat(),))
         count = self.execute("INSERT INTO cover_envelopes (envelope_id, seen_at) VALUES (?, ?) "
                              "ON CONFLICT (envelope_id) DO NOTHING",
                              (envelope_id, at.isoformat()))

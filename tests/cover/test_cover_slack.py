@@ -5,6 +5,10 @@ slash_commands and interactive envelopes and checks the acks; the Web API calls 
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +25,7 @@ from sync.run.cover_store import CoverStore
 from sync.run.state import StateStore
 from tests.cover.slack_team import HEADER, Team, eventually, sync_now, today, write_team
 from tests.helpers import CEILING, to_csv
+from tests.run.test_scheduler import wait_for_line
 from tests.wire.fakes.slack import APP_TOKEN, BOT_USER_ID, DEFAULT_TOKEN, FakeSlack, User
 
 ACK_SECONDS = 3.0  # Slack shows the user an error when an envelope is not acked by then
@@ -240,3 +245,30 @@ def test_a_reconnect_asks_for_a_new_url_and_a_replay_does_nothing(team: Team) ->
     eventually(lambda: team.ephemerals(team.users["tbliu98"]), "who answered")
     assert len(team.slack.calls_to("chat.update")) == updates
     assert len(team.override_rows()) == 1
+
+
+def test_schedule_serves_rotation_over_socket_mode(tmp_path: Path, slack: FakeSlack,
+                                                   users: dict[str, User]) -> None:
+    """The real `rotation-sync schedule` process starts the bot when SLACK_APP_TOKEN is set."""
+    channel = slack.add_channel("escalation-engineering",
+                                members=[BOT_USER_ID, *(u.id for u in users.values())])
+    slack.add_group("escalation-engineers")
+    config = write_team(tmp_path, slack)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sync", "schedule", "-c", str(config)],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "SLACK_BOT_TOKEN": DEFAULT_TOKEN,
+             "SLACK_APP_TOKEN": APP_TOKEN})
+    try:
+        wait_for_line(process, "Serving /rotation over Slack Socket Mode.")
+        assert slack.socket is not None
+        slack.socket.wait_connected(CEILING)
+        team = Team(slack, users, channel, load_config(config), tmp_path)
+        assert team.slash(users["kenji-sato"], "who").seconds < ACK_SECONDS
+        (text,) = eventually(lambda: team.ephemerals(users["kenji-sato"]), "who answers")
+        assert text.startswith("On rotation now: Keegan Carruthers-Smith")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=CEILING) == 0
+    finally:
+        process.kill()
+    assert APP_TOKEN not in (process.stderr.read() if process.stderr else "")
