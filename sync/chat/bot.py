@@ -79,7 +79,9 @@ class CoverBot:
     # -- the slash command -------------------------------------------------------------
     def slash(self, payload: dict[str, Any]) -> None:
         user, channel = str(payload.get("user_id")), str(payload.get("channel_id"))
-        roster = self.desk.roster(self.desk.clock())
+        roster = self.roster(channel, user)
+        if roster is None:
+            return None
         person = self.people.person(roster, user)
         if person is None:
             return self.refuse(channel, user, NOT_ON_ROSTER, "slash command")
@@ -109,7 +111,9 @@ class CoverBot:
         channel = str((payload.get("channel") or {}).get("id")
                       or (payload.get("container") or {}).get("channel_id"))
         action = (payload.get("actions") or [{}])[0]
-        roster = self.desk.roster(self.desk.clock())
+        roster = self.roster(channel, user)
+        if roster is None:
+            return None
         person = self.people.person(roster, user)
         if person is None:
             return self.refuse(channel, user, NOT_ON_ROSTER, str(action.get("action_id")))
@@ -123,6 +127,14 @@ class CoverBot:
             self.tell(channel, user, str(refusal))
 
     # -- answers only the person sees --------------------------------------------------
+    def roster(self, channel: str, user: str) -> Roster | None:
+        """None after telling the person: a roster with errors (mid-edit) or unreadable."""
+        try:
+            return self.desk.roster(self.desk.clock())
+        except RotationSyncError as error:
+            self.tell(channel, user, str(error))
+            return None
+
     def refuse(self, channel: str, user: str, text: str, action: str) -> None:
         self.desk.remember(action, f"Slack user {user}", None, 1, "refused", text)
         self.tell(channel, user, text)

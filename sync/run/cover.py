@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sync.clients.secrets import redact
 from sync.config.cover import Cover
@@ -43,10 +43,6 @@ class CoverRefused(RotationSyncError):
     """A refused cover action: exit 1, nothing written."""
 
     exit_code = Outcome.INVALID_ROSTER
-
-
-class Desk(Protocol):
-    def take(self, number: int, by: str) -> CoverRequest: ...
 
 
 class CoverDesk:
@@ -81,7 +77,7 @@ class CoverDesk:
     def take(self, number: int, by: str) -> CoverRequest:
         def act(roster: Roster, now: datetime) -> CoverRequest:
             taker = person_of(roster, by)
-            before = self.current(number, now)
+            before = self.current(number)
             after = states.take(before, taker.github, now)
             if after is not before:
                 check_taker(roster, before, taker, self.away(roster), self.busy)
@@ -93,7 +89,7 @@ class CoverDesk:
     def approve(self, number: int, by: str) -> CoverRequest:
         def act(roster: Roster, now: datetime) -> CoverRequest:
             manager = person_of(roster, by)
-            before = self.current(number, now)
+            before = self.current(number)
             if self.section.approval != "manager":
                 raise Refusal(f"Cover request {number} needs no approval ([cover] approval "
                               "= \"none\"): it is done once taken.")
@@ -106,7 +102,7 @@ class CoverDesk:
     def cancel(self, number: int, by: str) -> CoverRequest:
         def act(roster: Roster, now: datetime) -> CoverRequest:
             who = person_of(roster, by)
-            before = self.current(number, now)
+            before = self.current(number)
             after = states.cancel(before, who.github, now, self.section.manager_handles)
             if after is not before:
                 self.moved(before, after)
@@ -140,8 +136,7 @@ class CoverDesk:
             step: Callable[[Roster, datetime], CoverRequest]) -> CoverRequest:
         """One action with its line in the run history; a Refusal is exit 1."""
         clock = self.clock()
-        if action != "request":
-            self.expire_due()
+        self.expire_due()  # an expired request neither blocks a new one nor can be taken
         try:
             done = step(self.roster(clock), clock.now)
         except Refusal as refusal:
@@ -150,7 +145,7 @@ class CoverDesk:
         self.remember(action, by, done.id, 0, done.state)
         return done
 
-    def current(self, number: int, now: datetime) -> CoverRequest:
+    def current(self, number: int) -> CoverRequest:
         request = self.store.get(number)
         if request is None:
             raise Refusal(f"There is no cover request {number}; see `rotation-sync cover "

@@ -205,3 +205,18 @@ def test_without_an_overrides_file_exit_2_names_the_key(tmp_path: Path) -> None:
     result = run_cover(workspace, "list")
     assert result.exit_code == 2
     assert "[source] overrides" in result.output
+
+
+def test_time_off_keeps_a_taker_out_and_out_of_the_suggestions(tmp_path: Path) -> None:
+    workspace = cover_workspace(tmp_path)
+    (workspace.folder / "roster" / "time-off.csv").write_text(to_csv([
+        ["GitHub", "Start", "End"], ["kenji-sato", "2022-09-13", "2022-09-20"]]))
+    text = workspace.config.read_text().replace(
+        "\n[cover]", '\n[time_off]\nfile = "roster/time-off.csv"\n\n[cover]')
+    workspace.config.write_text(text)
+    ask(workspace)
+    assert messages(workspace)[0][1].endswith(
+        "Suggested: @priya-nair, @sven-larsen, @tbliu98. Who takes it?")
+    code, document = cover(workspace, "take", "1", "--by", "kenji-sato")
+    assert code == 1 and "@kenji-sato is away on 2022-09-13." in document["error"]
+    assert override_rows(workspace) == []

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -56,8 +57,6 @@ def team(tmp_path: Path, slack: FakeSlack, users: dict[str, User],
 
 
 def days(first: int, last: int) -> tuple[str, str]:
-    from datetime import timedelta
-
     return ((today() + timedelta(days=first)).isoformat(),
             (today() + timedelta(days=last)).isoformat())
 
@@ -272,3 +271,36 @@ def test_schedule_serves_rotation_over_socket_mode(tmp_path: Path, slack: FakeSl
     finally:
         process.kill()
     assert APP_TOKEN not in (process.stderr.read() if process.stderr else "")
+
+
+def test_cancel_button_and_expiry_update_the_message(team: Team) -> None:
+    ask(team)
+    kenji = team.users["kenji-sato"]
+    team.click(kenji, team.posts()[0], CANCEL)
+    (refusal,) = eventually(lambda: team.ephemerals(kenji), "kenji may not cancel")
+    assert "may not" in refusal
+    team.click(team.users["valerybugakov"], team.posts()[0], CANCEL)
+    eventually(lambda: "Cancelled by @valerybugakov." in team.posts()[0].text, "cancelled")
+    assert buttons(team) == []
+
+    first, last = days(5, 6)
+    team.slash(team.users["valerybugakov"], f"cover {first} {last}")
+    eventually(lambda: len(team.ephemerals(team.users["valerybugakov"])) == 2,
+               "the second request is posted and its place kept")
+    config = team.config
+    later = Clock.at(config.tz, config.handoff_time, today() + timedelta(days=4))
+    (expired,) = CoverDesk(config, lambda: later, sync=sync_now(config)).expire_due()
+    assert expired.id == 2
+    second = next(m for m in team.posts() if m.text.startswith("Cover request 2"))
+    assert second.text.endswith("Expired: nobody took it in time.")
+    assert team.override_rows() == []
+
+
+def test_a_roster_with_errors_is_said_and_nothing_happens(team: Team) -> None:
+    rotations = team.folder / "roster" / "rotations.csv"
+    rotations.write_text(rotations.read_text() + "2099-13-01,2099-13-02,keegancsmith\n")
+    valery = team.users["valerybugakov"]
+    team.slash(valery, f"cover {' '.join(days(0, 1))}")
+    (answer,) = eventually(lambda: team.ephemerals(valery), "valery is told")
+    assert answer.startswith("The roster has errors, so no cover can be arranged")
+    assert team.posts() == []
