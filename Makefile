@@ -70,6 +70,7 @@ bench: test-env
 	$(BIN)/python benchmarks/bench_sync.py
 	$(BIN)/python benchmarks/bench_overrides.py
 	$(BIN)/python benchmarks/bench_time_off.py
+	$(BIN)/python benchmarks/bench_cover.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .venv-latest config/out config/state .mypy_cache .ruff_cache .pytest_cache

@@ -82,7 +82,8 @@ class CoverDesk:
             if after is not before:
                 check_taker(roster, before, taker, self.away(roster), self.busy)
                 self.moved(before, after)
-                self.show(after)
+                if not states.ready_to_write(after, self.section.approval):
+                    self.show(after)  # waiting for a manager; otherwise "done" follows now
             return self.complete(after)
         return self.act("take", by, number, act)
 
