@@ -46,6 +46,8 @@ class CoverRefused(RotationSyncError):
 
 
 class CoverDesk:
+    """The cover actions of one roster, for the command line and for Slack alike."""
+
     def __init__(self, config: Config, clock: Callable[[], Clock],
                  sync: SyncNow | None = None, board: Board | None = None,
                  busy: Busy | None = None) -> None:
@@ -154,11 +156,13 @@ class CoverDesk:
         return request
 
     def moved(self, before: CoverRequest, after: CoverRequest) -> None:
-        """Someone else moved the request meanwhile (a simultaneous click): say who."""
+        """Someone else moved the request meanwhile (a simultaneous click): say who. The
+        same person's click in another process did what this one would: no refusal."""
         if not self.store.move(before, after):
             latest = self.store.get(before.id)
             assert latest is not None
-            raise Refusal(states.closed_or_taken(latest))
+            if not states.same_decision(latest, after):
+                raise Refusal(states.closed_or_taken(latest))
 
     def complete(self, request: CoverRequest) -> CoverRequest:
         """Decided: append the row (unless it is there) under the state lock, then sync."""

@@ -132,6 +132,12 @@ def ready_to_write(request: CoverRequest, approval: Approval) -> bool:
     return request.state == "approved" or (request.state == "taken" and approval == "none")
 
 
+def same_decision(stored: CoverRequest, wanted: CoverRequest) -> bool:
+    """The stored request already holds what `wanted` decides (taker and approver)."""
+    return stored.state not in ("cancelled", "expired") and \
+        same(stored.taken_by, wanted.taken_by) and same(stored.approved_by, wanted.approved_by)
+
+
 def closed_or_taken(request: CoverRequest) -> str:
     if request.state == "done":
         return f"Cover request {request.id} is done: @{request.taken_by} covers it."

@@ -33,10 +33,10 @@ def parse(text: str) -> Ask | None:
         return None
     if not words or words[0] != "cover":
         raise Refusal(f"I did not understand {text.strip()[:60]!r}. {USAGE}")
-    first, last = (as_day(word) for word in words[1:3]) if len(words) >= 3 else \
-        (as_day(words[1]) if len(words) > 1 else None, None)
-    if first is None or last is None:
+    days = [as_day(word) for word in words[1:3]]  # a bad date is named before a missing one
+    if len(days) < 2:
         raise Refusal(f"Say the first and the last day. {USAGE}")
+    first, last = days
     rest = words[3:]
     mention = SLACK_MENTION.fullmatch(rest[0]) if rest else None
     handle = HANDLE.fullmatch(rest[0]) if rest and not mention else None
