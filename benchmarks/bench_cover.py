@@ -24,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
 
-from sync.chat.blocks import TAKE  # noqa: E402
 from sync.chat.serve import serve_cover  # noqa: E402
 from sync.config.model import load_config  # noqa: E402
 from sync.core.clock import Clock  # noqa: E402
+from sync.run.cover_blocks import TAKE  # noqa: E402
 from tests.cover.slack_team import Team, eventually, sync_now, today, write_team  # noqa: E402
 from tests.helpers import CEILING, PEOPLE  # noqa: E402
 from tests.wire.fakes.slack import (  # noqa: E402

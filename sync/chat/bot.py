@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.chat.blocks import APPROVE, CANCEL, TAKE
 from sync.chat.people import SlackPeople
 from sync.chat.replies import who_text
 from sync.clients.secrets import redact
@@ -23,6 +22,7 @@ from sync.core.cover.slash import parse
 from sync.core.roster import Person, Roster
 from sync.errors import RotationSyncError
 from sync.run.cover import CoverDesk
+from sync.run.cover_blocks import APPROVE, CANCEL, TAKE
 
 log = logging.getLogger("sync.chat")
 NOT_ON_ROSTER = ("You are not on the roster: only People members matched to a Slack user "

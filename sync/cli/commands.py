@@ -249,11 +249,12 @@ def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
                  "--run-now", help="Also sync once right away, then follow the schedule.")]
              = False) -> None:
     """Run in the foreground: sync on [schedule] cron and at each handoff, until stopped."""
+    from sync.chat.serve import serve_cover
     from sync.run.scheduler import NightlySync
 
     configure_logging(log_format, logging.INFO)
     invocation = Invocation(config, None, None, False)
-    nightly = NightlySync(invocation.load())
+    nightly = NightlySync(invocation.load(), services=[serve_cover])
     nightly.run_forever(run_now)
 
 
@@ -369,8 +370,3 @@ def init(config: ConfigOption = None, as_json: JsonOption = False,
 def main() -> None:
     setup_logging("text", logging.WARNING)
     app(prog_name="rotation-sync")
-
-
-from sync.cli.cover import cover_app  # noqa: E402  (it uses this module's helpers)
-
-app.add_typer(cover_app, name="cover")

@@ -15,6 +15,7 @@ from sync.cli.commands import (
     JsonOption,
     LogFormatOption,
     TodayOption,
+    app,
     configure_logging,
     guarded,
 )
@@ -26,6 +27,7 @@ from sync.run.cover import CoverDesk
 cover_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                         help="Ask for cover, take it, approve or cancel it: the Overrides "
                              "row is written for you.")
+app.add_typer(cover_app, name="cover")
 
 Handle = Annotated[str, typer.Option("--by", help="Who does it (a People handle).",
                                      show_default=False)]

@@ -1,5 +1,5 @@
 """Where a cover request's message goes: the Slack channel (posted once, then updated in
-place; sync.chat.board), the local messages file beside the [slack] file (one line per
+place; sync.run.cover_slack), the local messages file beside the [slack] file (one line per
 state), or nowhere when no channel is configured."""
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from typing import Protocol
 from sync.config.cover import Cover
 from sync.config.model import Config
 from sync.core.cover.request import CoverRequest
+from sync.run.cover_slack import Placed, SlackBoard
 from sync.run.messenger import MESSAGES_FILE, FileTransport
 from sync.targets.slack.settings import FileSlack, SlackCommon, SlackSlack
-
-Placed = tuple[str | None, str | None]  # (channel, message reference)
 
 
 class Board(Protocol):
@@ -51,7 +50,6 @@ def make_board(config: Config, section: Cover) -> Board:
     if isinstance(slack, FileSlack):
         return FileBoard(FileTransport(slack.path.parent / MESSAGES_FILE), channel)
     if isinstance(slack, SlackSlack):
-        from sync.chat.board import SlackBoard
         from sync.run.factory import Wiring
 
         return SlackBoard(Wiring(config).slack, channel, section.approval)

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from sync.chat.blocks import APPROVE, CANCEL, TAKE
 from sync.chat.serve import serve_cover
 from sync.config.model import load_config
 from sync.core.clock import Clock
 from sync.run.cover import CoverDesk
+from sync.run.cover_blocks import APPROVE, CANCEL, TAKE
 from sync.run.cover_store import CoverStore
 from sync.run.state import StateStore
 from tests.cover.slack_team import HEADER, Team, eventually, sync_now, today, write_team

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from sync.chat.blocks import request_blocks
 from sync.clients.slack import SlackApi, never_sent, slack_escape
 from sync.core.cover.request import Approval, CoverRequest
-from sync.run.cover_board import Placed
+from sync.run.cover_blocks import request_blocks
+
+Placed = tuple[str | None, str | None]  # (channel, message reference)
 
 
 class SlackBoard:

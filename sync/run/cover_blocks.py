@@ -1,4 +1,5 @@
-"""The request message in Block Kit: its text and the buttons its state allows."""
+"""The request message in Block Kit: its text and the buttons its state allows (their
+action ids are what sync.chat.bot answers)."""
 
 from __future__ import annotations
 
