@@ -220,3 +220,9 @@ def test_time_off_keeps_a_taker_out_and_out_of_the_suggestions(tmp_path: Path) -
     code, document = cover(workspace, "take", "1", "--by", "kenji-sato")
     assert code == 1 and "@kenji-sato is away on 2022-09-13." in document["error"]
     assert override_rows(workspace) == []
+
+
+def test_requests_go_to_the_cover_channel(tmp_path: Path) -> None:
+    workspace = cover_workspace(tmp_path, 'channel = "#cover-requests"\n')
+    ask(workspace)
+    assert [channel for channel, _ in messages(workspace)] == ["#cover-requests"]

@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sync.core.cover import request as states
 from sync.core.cover.request import CoverRequest, Refusal
@@ -100,3 +102,39 @@ def test_slash_text() -> None:
                          ("", "did not understand")]:
         with pytest.raises(Refusal, match=reason):
             parse(text)
+
+
+PEOPLE = ("valerybugakov", "sven-larsen", "kenji-sato", "priya-nair")
+ACTIONS = st.lists(st.tuples(st.sampled_from(("take", "approve", "cancel", "expire")),
+                             st.sampled_from(PEOPLE)), max_size=12)
+
+
+@given(ACTIONS, st.sampled_from(("none", "manager")))
+def test_whatever_anyone_does_a_request_is_decided_once(actions: list[tuple[str, str]],
+                                                        approval: str) -> None:
+    """A final state stays final, and a taker or approver, once set, never changes."""
+    current = request()
+    for action, who in actions:
+        before = current
+        try:
+            current = step(current, action, who, approval)
+        except Refusal:
+            continue
+        if before.state in ("done", "cancelled", "expired"):
+            assert current == before
+        for name in ("taken_by", "approved_by"):
+            if getattr(before, name) is not None:
+                assert getattr(current, name) == getattr(before, name)
+        if states.ready_to_write(current, approval):  # the desk writes the row, then:
+            current = states.finish(current, NOW)
+
+
+def step(current: CoverRequest, action: str, who: str, approval: str) -> CoverRequest:
+    if action == "take":
+        return states.take(current, who, NOW)
+    if action == "approve":
+        return states.approve(current, who, NOW, ("priya-nair",))
+    if action == "cancel":
+        return states.cancel(current, who, NOW, ("priya-nair",))
+    return states.expire(current, NOW + timedelta(days=4),
+                         "manager" if approval == "manager" else "none") or current

@@ -89,3 +89,28 @@ def test_an_append_that_keeps_failing_leaves_the_request_open(google: FakeGoogle
     code, listed = cover(workspace, "list")
     assert listed["requests"][0]["state"] == "done", "the next command finishes it"
     assert google.sheets.values(SHEET_ID, "Overrides")[1][:4] == ROW[:4]
+
+
+def test_a_row_the_sheet_states_already_is_not_appended(google: FakeGoogle,
+                                                        tmp_path: Path) -> None:
+    workspace = sheets_workspace_of(google, tmp_path)
+    cover(workspace, "request", "--engineer", "valerybugakov", "--from", "2022-09-12",
+          "--to", "2022-09-14")
+    typed = [*ROW[:4], "typed by the manager"]
+    google.sheets.add_spreadsheet(SHEET_ID, "Escalation roster", {
+        "Rotations": rotations_rows(), "People": people_rows(),
+        "Overrides": [HEADER, typed]}, shared_with=[EMAIL])
+
+    code, document = cover(workspace, "take", "1", "--by", "sven-larsen")
+
+    assert code == 0 and document["request"]["state"] == "done", document
+    assert appends(google) == []
+    assert google.sheets.values(SHEET_ID, "Overrides") == [HEADER, typed]
+
+
+def test_without_an_overrides_tab_exit_2_names_the_key(google: FakeGoogle,
+                                                       tmp_path: Path) -> None:
+    sheets_workspace_of(google, tmp_path)
+    workspace = sheets_workspace(tmp_path / "no-tab", google)
+    code, document = cover(workspace, "list")
+    assert code == 2 and "[source] overrides_tab" in document["error"]
