@@ -76,6 +76,7 @@ bench: test-env
 	$(BIN)/python benchmarks/bench_planner.py
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_hardening.py
+	$(BIN)/python benchmarks/bench_cover.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .venv-latest config/out config/state .mypy_cache .ruff_cache .pytest_cache

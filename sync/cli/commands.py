@@ -259,11 +259,12 @@ def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
                  "--run-now", help="Also sync once right away, then follow the schedule.")]
              = False) -> None:
     """Run in the foreground: sync on [schedule] cron and at each handoff, until stopped."""
+    from sync.chat.serve import serve_cover
     from sync.run.scheduler import NightlySync
 
     configure_logging(log_format, logging.INFO)
     invocation = Invocation(config, None, None, False)
-    nightly = NightlySync(invocation.load())
+    nightly = NightlySync(invocation.load(), services=[serve_cover])
     nightly.run_forever(run_now)
 
 
