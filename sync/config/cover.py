@@ -3,22 +3,15 @@ the managers are, and when an untaken request expires."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
+from sync.config.durations import bounded, span_of
 from sync.core.section import Section
 
-EXPIRY = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
-
-
-def _expiry(value: str) -> str:
-    match = EXPIRY.match(value)
-    if not match or int(match[1]) == 0:
-        raise ValueError(f"{value!r} is not a duration such as \"72h\", \"3d\" or \"90m\"")
-    return value
+EXPIRY = ("expire_after", "1m", "30d")  # a request nobody answers in a month is stale
 
 
 class Cover(Section):
@@ -29,14 +22,12 @@ class Cover(Section):
         "approves first.")
     managers: tuple[str, ...] = Field((), description="People handles who may approve, and "
                                       "request cover for others.")
-    expire_after: Annotated[str, AfterValidator(_expiry)] = Field(
+    expire_after: Annotated[str, bounded(*EXPIRY)] = Field(
         "72h", description="An untaken (or unapproved) request expires after this long.")
 
     @property
     def expiry(self) -> timedelta:
-        match = EXPIRY.match(self.expire_after)
-        assert match is not None
-        return timedelta(minutes=int(match[1]) * {"m": 1, "h": 60, "d": 1440}[match[2]])
+        return span_of(self.expire_after, *EXPIRY)
 
     @property
     def manager_handles(self) -> tuple[str, ...]:
