@@ -140,9 +140,9 @@ class TimeOff(Section):
         None, description="An HR system's time-off feed (ICS): an https URL or a path.")
     holidays: bool = Field(False, description="Public holidays in each person's People "
                            "Country count as time off.")
-    calendar_endpoint: str = Field("https://www.googleapis.com/calendar/v3/",
-                                   description="Calendar API root for google_calendar, for "
-                                   "proxies and tests.")
+    calendar_endpoint: str | None = Field(
+        None, description="Calendar API root for google_calendar only when it differs from "
+        "[calendar] calendar_endpoint (unset: that one, or Google's).")
 
     @property
     def horizon_days(self) -> int:

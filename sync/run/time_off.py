@@ -17,13 +17,17 @@ from sync.core.time_off import Conflict, conflicts, report_conflicts
 from sync.errors import ConfigError
 from sync.sources import RawRoster
 from sync.sources.time_off import Unreadable
+from sync.targets.calendar.settings import GoogleCalendar
 
 Reader = Callable[[Person, date, date], "list[Absence] | Unreadable"]
+GOOGLE_CALENDAR = "https://www.googleapis.com/calendar/v3/"
 
 
 class TimeOffCheck:
-    def __init__(self, section: TimeOff) -> None:
+    def __init__(self, section: TimeOff, calendar_endpoint: str = GOOGLE_CALENDAR) -> None:
+        """`calendar_endpoint` is where the run's other Calendar calls go ([calendar])."""
         self.section = section
+        self.calendar_endpoint = section.calendar_endpoint or calendar_endpoint
 
     def check(self, roster: Roster, raw: RawRoster, clock: Clock,
               findings: Findings) -> list[Conflict]:
@@ -63,7 +67,7 @@ class TimeOffCheck:
     def calendar_reader(self) -> Reader:
         from sync.sources.time_off.calendar import OutOfOffice
 
-        return OutOfOffice(self.section.calendar_endpoint).read
+        return OutOfOffice(self.calendar_endpoint).read
 
 
 def holiday_reader() -> Reader:
@@ -108,4 +112,6 @@ def time_off_check(config: Config) -> TimeOffCheck | None:
     if section.file and not is_csv:
         raise ConfigError("[time_off] file is for a CSV source; with Google Sheets set "
                           "[time_off] tab to the time-off tab's name.")
-    return TimeOffCheck(section)
+    calendar = config.section("calendar")
+    moved = calendar.calendar_endpoint if isinstance(calendar, GoogleCalendar) else None
+    return TimeOffCheck(section, moved or GOOGLE_CALENDAR)

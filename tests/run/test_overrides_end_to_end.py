@@ -74,8 +74,11 @@ def test_one_row_moves_the_group_the_calendar_and_the_messages(tmp_path: Path) -
 
     sync(workspace, "2022-09-12")
     assert members(workspace) == ["keegancsmith", "sven-larsen"]
+    announced = ("#escalation-engineering", "Sven Larsen covers Valery Bugakov until "
+                 "2022-09-14 (@escalation-engineers). Note: dentist")
+    assert messages(workspace)[2:] == [announced], "announce_channel on the file backend too"
     sync(workspace, "2022-09-13")
-    assert len(messages(workspace)) == 2, "no DM again"
+    assert len(messages(workspace)) == 3, "no DM and no announcement again"
     assert workspace.run_json("plan", "--today", "2022-09-13")[1]["targets"]["slack"][
         "changes"] == [], "the cover is not reverted by drift repair"
 
