@@ -24,10 +24,11 @@ from sync.cli.health import verdict
 from sync.cli.logs import LogFormat, json_logging, setup_logging
 from sync.cli.report_html import render_html
 from sync.cli.safe import markup_safe, plain
-from sync.cli.who import print_who
+from sync.cli.who import print_unanswered, print_who
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
 from sync.config.model import Config, config_path, load_config
+from sync.core.bad_day import valid_rows
 from sync.core.clock import Clock
 from sync.core.limits import MAX_LIMIT, date_range_text, in_range
 from sync.core.report import build_report
@@ -40,6 +41,7 @@ from sync.run.factory import make_source
 from sync.run.runner import log_result, make_engine, run_sync
 from sync.run.state import StateStore
 from sync.run.time_off import time_off_check
+from sync.sources import RawRoster
 from sync.targets.registry import NAMES
 
 P = ParamSpec("P")
@@ -98,6 +100,7 @@ class Invocation:
         self.config_file = config_path(config)
         self.today = parse_today(today)
         self.only = parse_only(only)
+        self.raw: RawRoster | None = None
 
     def load(self) -> Config:
         return load_config(self.config_file)
@@ -110,9 +113,11 @@ class Invocation:
 
     def validate(self, config: Config) -> RunResult:
         """Only the roster: no target is built, so no secret is needed."""
-        return Engine(make_source(config), {}, self.clock(config),
-                      time_off=time_off_check(config),
-                      configured=config.configured()).validate()
+        engine = Engine(make_source(config), {}, self.clock(config),
+                        time_off=time_off_check(config), configured=config.configured())
+        result = engine.validate()
+        self.raw = engine.raw  # what was read, for `who` on a bad day
+        return result
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)
@@ -337,12 +342,17 @@ def who(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOpt
     invocation = Invocation(config, today, None, as_json)
     settings = invocation.load()
     result = invocation.validate(settings)
-    if result.roster is None:
+    result.command = "who"
+    roster, why_not = result.roster, None
+    if roster is None and invocation.raw is not None:  # a bad day: answer from valid rows
+        roster, _, why_not = valid_rows(invocation.raw, invocation.clock(settings))
+    if roster is None:
+        print_unanswered(invocation.console, why_not)
         invocation.finish(result)
-    assert result.roster is not None
-    answer = who_is_on(result.roster, invocation.clock(settings).now, weeks)
-    print_who(invocation.console, answer)
-    invocation.emit({"exit_code": 0, **answer.as_json(),
+    assert roster is not None
+    answer = who_is_on(roster, invocation.clock(settings).now, weeks)
+    print_who(invocation.console, answer, result.findings)
+    invocation.emit({"exit_code": 0, "command": "who", **answer.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)
 
 

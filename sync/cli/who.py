@@ -7,10 +7,18 @@ from datetime import datetime
 from rich.console import Console
 from rich.table import Table
 
+from sync.core.findings import Finding
 from sync.core.who import Shift, Who
 
 
-def print_who(console: Console, answer: Who) -> None:
+def print_who(console: Console, answer: Who, findings: list[Finding] | None = None) -> None:
+    """The answer; on a bad day first the errors, and that it comes from the valid rows."""
+    errors = [f for f in findings or [] if f.severity == "error"]
+    if errors:
+        console.print(f"The roster has {len(errors)} error(s); this answer comes from the "
+                      "rows without errors:", markup=False)
+        for finding in errors:
+            console.print(f"  {finding.message}", markup=False)
     console.print(f"On rotation now ({moment(answer.now)}): {people(answer.current)}",
                   markup=False)
     console.print(f"Until {moment(answer.current.until)}"
@@ -27,6 +35,11 @@ def print_who(console: Console, answer: Who) -> None:
         table.add_row(moment(shift.at), rotation.label if rotation else "(no rotation)",
                       people(shift))
     console.print(table)
+
+
+def print_unanswered(console: Console, why: str | None) -> None:
+    if why is not None:
+        console.print(f"Who is on rotation today cannot be answered: {why}.", markup=False)
 
 
 def people(shift: Shift) -> str:

@@ -77,12 +77,48 @@ def test_human_text(sample: Path) -> None:
     assert "Priya Nair (@priya-nair)" in result.output
 
 
-def test_invalid_roster_is_exit_1_with_findings(sample: Path) -> None:
-    rotations = sample.parent / "roster" / "rotations.csv"
-    rotations.write_text(rotations.read_text() + "2027-05-01,2027-04-01,amara-okafor\n")
+def add_row(sample: Path, tab: str, line: str) -> None:
+    path = sample.parent / "roster" / f"{tab}.csv"
+    path.write_text(path.read_text() + line + "\n")
+
+
+def test_a_bad_future_row_still_answers_today_with_the_findings(sample: Path) -> None:
+    add_row(sample, "rotations", "2027-05-01,2027-04-01,amara-okafor")
+    add_row(sample, "rotations", "2027-06-01,someday,amara-okafor")
     code, answer = who(sample, "--today", "2026-11-20")
-    assert code == 1
-    assert any(f["code"] == "end-before-start" for f in answer["findings"])
+    assert code == 0, answer
+    assert answer["command"] == "who"
+    assert handles(answer["on_call"]) == ["amara-okafor", "kenji-sato", "sven-larsen"]
+    assert {f["code"] for f in answer["findings"]} >= {"end-before-start", "bad-date"}
+    result = CliRunner().invoke(app, ["who", "-c", str(sample), "--today", "2026-11-20"])
+    assert "this answer comes from the rows without errors" in result.output
+    assert "Rotations row 10: End 2027-04-01 is before Start 2027-05-01." in result.output
+
+
+def test_an_error_on_todays_row_is_exit_1_saying_why(sample: Path) -> None:
+    rotations = sample.parent / "roster" / "rotations.csv"
+    rotations.write_text(rotations.read_text().replace("amara-okafor, kenji-sato",
+                                                       "amara-okafor, kenji-sat0"))
+    code, answer = who(sample, "--today", "2026-11-20")
+    assert code == 1 and answer["command"] == "who"
+    assert any(f["code"] == "unknown-handle" for f in answer["findings"])
+    result = CliRunner().invoke(app, ["who", "-c", str(sample), "--today", "2026-11-20"])
+    assert "cannot be answered: Rotations row 5, which holds today, has an error" in \
+        result.output
+
+
+def test_unreadable_dates_may_hold_today_when_no_valid_row_does(sample: Path) -> None:
+    add_row(sample, "rotations", "2023-01-01?,2023-01-31,amara-okafor")
+    assert who(sample, "--today", "2026-11-20")[0] == 0, "a valid row holds today"
+    code, _ = who(sample, "--today", "2023-01-10")
+    assert code == 1, "in the gap, the unreadable row might hold today"
+
+
+def test_an_overrides_error_touching_today_is_exit_1_a_later_one_is_not(sample: Path) -> None:
+    add_row(sample, "overrides", "2027-01-04,2027-01-05,nobody-at-all,,")
+    assert who(sample, "--today", "2026-11-20")[0] == 0
+    add_row(sample, "overrides", "2026-11-19,2026-11-21,nobody-at-all,,")
+    assert who(sample, "--today", "2026-11-20")[0] == 1
 
 
 def test_weeks_must_be_sensible(sample: Path) -> None:
