@@ -138,8 +138,8 @@ class TimeOff(Section):
         "checked against calendars (\"30d\", \"6w\").")
     ics_url: Annotated[str, AfterValidator(_feed)] | None = Field(
         None, description="An HR system's time-off feed (ICS): an https URL or a path.")
-    holidays: bool = Field(False, description="Public holidays in each person's People "
-                           "Country count as time off.")
+    holidays: bool = Field(False, description="Warn about public holidays (in each "
+                           "person's People Country) on their rotations, and post them once.")
     calendar_endpoint: str | None = Field(
         None, description="Calendar API root for google_calendar only when it differs from "
         "[calendar] calendar_endpoint (unset: that one, or Google's).")

@@ -59,6 +59,9 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
                                      "row covers"),
     "time-off-unreadable": ("warning", "a time-off source (a person's calendar, the HR feed, "
                                        "a country's holidays) could not be read"),
+    # issue 22
+    "holiday-on-rotation": ("warning", "a public holiday in an engineer's Country falls on "
+                                       "their rotation and no Overrides row plans around it"),
 }
 
 

@@ -24,8 +24,8 @@ from sync.run.poll import remember_synced
 from sync.run.preflight import check_secrets
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
-from sync.run.time_off import time_off_check
-from sync.run.time_off_post import post_conflicts
+from sync.run.time_off import TimeOffCheck, time_off_check
+from sync.run.time_off_post import post_conflicts, post_holidays
 
 log = logging.getLogger("sync.run")
 
@@ -62,7 +62,7 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
         assert engine.messenger is not None
         remember_synced(store, engine.raw)
         notice = notify_after_run(config, result, store, engine.messenger.transport)
-        post_time_off(config, result, engine.messenger, clock)
+        post_time_off(config, result, engine.messenger, clock, engine.time_off)
         write_status_tab(config, engine, result, clock)
         sheet_feedback(config, engine, result, store)
         store.record(started, "sync", result.exit_code, outcome_of(result),
@@ -76,10 +76,12 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
 
 
 def post_time_off(config: Config, result: RunResult, messenger: Messenger,
-                  clock: Clock) -> None:
+                  clock: Clock, check: TimeOffCheck | None = None) -> None:
     """A conflict that cannot be posted is logged; it never changes the run's outcome."""
+    holidays = check.holidays if check is not None else []
     try:
-        for note in post_conflicts(config, result.conflicts, messenger, clock.now):
+        for note in post_conflicts(config, result.conflicts, messenger, clock.now) + \
+                post_holidays(config, holidays, messenger, clock.now):
             log.info("%s", note)
     except Exception as error:
         log.warning("A time-off conflict could not be posted: %s", redact(str(error)))

@@ -12,6 +12,7 @@ from sync.config.sections import CsvSource, TimeOff
 from sync.core.absence import Absence
 from sync.core.clock import Clock
 from sync.core.findings import Findings
+from sync.core.holidays import Holiday, OnRotation, on_rotations, report_holidays
 from sync.core.roster import Person, Roster, Rotation
 from sync.core.time_off import Conflict, conflicts, report_conflicts
 from sync.errors import ConfigError
@@ -28,30 +29,52 @@ class TimeOffCheck:
         """`calendar_endpoint` is where the run's other Calendar calls go ([calendar])."""
         self.section = section
         self.calendar_endpoint = section.calendar_endpoint or calendar_endpoint
+        self.holidays: list[OnRotation] = []  # this run's holidays on rotations
 
     def check(self, roster: Roster, raw: RawRoster, clock: Clock,
               findings: Findings) -> list[Conflict]:
         absences: list[Absence] = []
-        for problem in self.gather(roster, clock, absences):
+        problems = self.gather(roster, clock, absences)
+        if self.section.holidays:
+            problems += self.read_holidays(roster, clock)
+        for problem in problems:
             where = raw.people.name if problem.person else "Time off"
             findings.warning("time-off-unreadable", where,
                              problem.person.row if problem.person else None,
-                             "Email" if problem.person else None, problem.text)
+                             problem.column if problem.person else None, problem.text)
         found = conflicts(roster, absences, clock.today)
         report_conflicts(found, raw.rotations.name, findings)
+        report_holidays(self.holidays, raw.rotations.name, findings)
         return found
 
     def gather(self, roster: Roster, clock: Clock, into: list[Absence]) -> list[Unreadable]:
         problems: list[Unreadable] = []
         if self.section.ics_url:
             problems += self.read_feed(roster, into)
-        if self.section.holidays:
-            problems += per_person(roster, live(roster, clock.today, None), holiday_reader(),
-                                   into)
         if self.section.google_calendar:
             window = live(roster, clock.today, self.section.horizon_days)
             if window:
                 problems += per_person(roster, window, self.calendar_reader(), into)
+        return problems
+
+    def read_holidays(self, roster: Roster, clock: Clock) -> list[Unreadable]:
+        """Every People member's holidays up to the last rotation's end (a suggested cover
+        must not have one either); kept as `self.holidays` for the one message."""
+        from sync.sources.time_off.public_holidays import read_holidays
+
+        rotations = live(roster, clock.today, None)
+        if not rotations:
+            return []
+        last = max(rotation.end for rotation in rotations)
+        found: dict[str, list[Holiday]] = {}
+        problems = []
+        for key, person in roster.people.items():
+            read = read_holidays(person, clock.today, last)
+            if isinstance(read, Unreadable):
+                problems.append(read)
+            else:
+                found[key] = read
+        self.holidays = on_rotations(roster, found, clock.today)
         return problems
 
     def read_feed(self, roster: Roster, into: list[Absence]) -> list[Unreadable]:
@@ -68,12 +91,6 @@ class TimeOffCheck:
         from sync.sources.time_off.calendar import OutOfOffice
 
         return OutOfOffice(self.calendar_endpoint).read
-
-
-def holiday_reader() -> Reader:
-    from sync.sources.time_off.public_holidays import read_holidays
-
-    return read_holidays
 
 
 def live(roster: Roster, today: date, horizon_days: int | None) -> list[Rotation]:
