@@ -46,6 +46,15 @@ def test_who_is_on_now_until_when_and_the_next_handoffs(sample: Path) -> None:
     assert answer["handoffs"][2]["until"] == "2026-12-28T09:00:00-08:00"
 
 
+def test_each_engineer_is_told_the_handoff_in_their_own_time(sample: Path) -> None:
+    _, answer = who(sample, "--today", "2026-11-20")
+    assert [(e["github"], e["until_local"]) for e in answer["on_call"]["engineers"]] == [
+        ("amara-okafor", "2026-11-23T17:00:00+00:00"), ("kenji-sato", "2026-11-24T02:00:00+09:00"),
+        ("sven-larsen", "2026-11-23T12:00:00-05:00")]
+    keegan = answer["handoffs"][0]["engineers"][2]
+    assert keegan["at_local"] == "2026-11-23T19:00:00+02:00"  # Africa/Johannesburg
+
+
 def test_weeks_widens_the_window(sample: Path) -> None:
     _, answer = who(sample, "--today", "2026-11-20", "--weeks", "6")
     assert [h["rotation"]["start"] for h in answer["handoffs"]] == [
@@ -73,7 +82,9 @@ def test_human_text(sample: Path) -> None:
     assert result.exit_code == 0
     assert "On rotation now (2026-11-20 09:00 PST): Amara Okafor (@amara-okafor)" in \
         result.output
-    assert "Until 2026-11-23 09:00 PST (rotation 2026-10-19 to 2026-11-22)" in result.output
+    assert ("Until 2026-11-23 09:00 PST (Mon 17:00 Europe/London for @amara-okafor, Tue 02:00 "
+            "Asia/Tokyo for @kenji-sato, Mon 12:00 America/New_York for @sven-larsen) (rotation "
+            "2026-10-19 to 2026-11-22)") in result.output
     assert "Priya Nair (@priya-nair)" in result.output
 
 
