@@ -38,7 +38,7 @@ from sync.errors import RotationSyncError
 from sync.run.config_checks import check_config
 from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
-from sync.run.runner import log_result, make_engine, run_sync
+from sync.run.runner import log_findings, log_result, make_engine, run_sync
 from sync.run.state import StateStore
 from sync.run.time_off import time_off_check
 from sync.sources import RawRoster
@@ -121,8 +121,8 @@ class Invocation:
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)
-        if json_logging():
-            log_findings(result)
+        if result.command != "sync":  # the runner logs a sync's own
+            log_findings(result.findings)
         if result.command in ("validate", "plan"):  # `sync` logs its own, in the runner
             log_result(self.started, result, None, "command line")
         self.emit(result.as_json(), result.exit_code)
@@ -262,13 +262,6 @@ def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
     nightly.run_forever(run_now)
 
 
-def log_findings(result: RunResult) -> None:
-    """In JSON logs each finding is a line of its own, for a collector to alert on."""
-    for finding in result.findings:
-        level = logging.ERROR if finding.severity == "error" else logging.WARNING
-        log.log(level, "%s", finding.message, extra={"finding": finding.as_json()})
-
-
 def configure_logging(log_format: LogFormat, level: int = logging.WARNING) -> None:
     """Human text shows warnings; JSON, read by a collector, also carries each run's line.
     ROTATION_SYNC_DEBUG=1 is the debug log: tracebacks of unexpected errors included."""
@@ -301,7 +294,8 @@ def status(config: ConfigOption = None, as_json: JsonOption = False,
         healthy, said = verdict(last.finished if last else None, datetime.now(UTC), age,
                                 max_age, settings.tz)
         invocation.console.print(said, style=None if healthy else "red", markup=False)
-    invocation.emit({"exit_code": 0 if healthy else 1, "healthy": healthy, "verdict": said,
+    invocation.emit({"exit_code": 0 if healthy else 1, "command": "status",
+                     "healthy": healthy, "verdict": said,
                      "last_success": last.finished.isoformat() if last else None,
                      "runs": [run.as_json() for run in runs]}, 0 if healthy else 1)
 
@@ -319,6 +313,7 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
         check_html_path(html)
     settings = invocation.load()
     result = invocation.validate(settings)
+    result.command = "report"
     if result.roster is None:
         invocation.finish(result)
     assert result.roster is not None
@@ -327,7 +322,8 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))
         invocation.console.print(plain(f"Wrote {html}"), markup=False)
-    invocation.emit({"exit_code": 0, **coverage.as_json(),
+    log_findings(result.findings)
+    invocation.emit({"exit_code": 0, "command": "report", **coverage.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)
 
 
@@ -351,6 +347,7 @@ def who(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOpt
         invocation.finish(result)
     assert roster is not None
     answer = who_is_on(roster, invocation.clock(settings).now, weeks)
+    log_findings(result.findings)
     print_who(invocation.console, answer, result.findings)
     invocation.emit({"exit_code": 0, "command": "who", **answer.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)

@@ -48,6 +48,7 @@ EMPTY_ROSTER = ("there is no rotation at all; refusing to sync an empty roster (
                 "cleared, renamed or filtered?).")
 ROTATION_HEADERS = ("start", "end")
 PEOPLE_HEADERS = ("github", "name", "email", "timezone")
+PEOPLE_OPTIONAL = ("slack id", "country")
 
 
 # -- entry point -------------------------------------------------------------------------
@@ -158,9 +159,8 @@ def parse_people(table: Table, findings: Findings) -> KnownPeople:
 def parse_person(table: Table, row_number: int, row: list[Cell],
                  findings: Findings) -> Person | None:
     tab = table.tab.name
-    values = {name: text(table.cell(row, name))
-              for name in (*PEOPLE_HEADERS, "slack id", "country")}
-    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, "slack id", "country"),
+    values = {name: text(table.cell(row, name)) for name in (*PEOPLE_HEADERS, *PEOPLE_OPTIONAL)}
+    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, *PEOPLE_OPTIONAL),
                            findings):
         return None
     ok = True

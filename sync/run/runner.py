@@ -14,6 +14,7 @@ from typing import Any
 from sync.clients.secrets import redact
 from sync.config.model import Config
 from sync.core.clock import Clock
+from sync.core.findings import Finding
 from sync.errors import Outcome, RotationSyncError
 from sync.run.cell_notes import after_run as sheet_feedback
 from sync.run.engine import Engine, RunResult
@@ -28,6 +29,7 @@ from sync.run.time_off import TimeOffCheck, time_off_check
 from sync.run.time_off_post import post_conflicts, post_holidays
 
 log = logging.getLogger("sync.run")
+findings_log = logging.getLogger("sync.findings")
 
 
 def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
@@ -71,8 +73,18 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
                      [f.as_json() for f in result.findings],
                      {name: t.as_json() for name, t in result.targets.items()},
                      keep=config.history.keep_runs, notice=notice)
+    log_findings(result.findings)
     log_result(started, result, notice, trigger)
     return result
+
+
+def log_findings(findings: list[Finding]) -> None:
+    """Each finding a line of its own, for a collector to alert on (`sync`, `schedule`'s
+    runs, `validate`, `plan`, `who`). Only JSON logs carry them: people read the findings
+    in the command's own output (sync.cli.logs turns this logger off for text)."""
+    for finding in findings:
+        level = logging.ERROR if finding.severity == "error" else logging.WARNING
+        findings_log.log(level, "%s", finding.message, extra={"finding": finding.as_json()})
 
 
 def post_time_off(config: Config, result: RunResult, messenger: Messenger,

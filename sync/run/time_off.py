@@ -90,7 +90,8 @@ class TimeOffCheck:
     def calendar_reader(self) -> Reader:
         from sync.sources.time_off.calendar import OutOfOffice
 
-        return OutOfOffice(self.calendar_endpoint).read
+        key = "[time_off]" if self.section.calendar_endpoint else "[calendar]"
+        return OutOfOffice(self.calendar_endpoint, endpoint_key=f"{key} calendar_endpoint").read
 
 
 def live(roster: Roster, today: date, horizon_days: int | None) -> list[Rotation]:
