@@ -174,3 +174,46 @@ def test_out_of_office_reads_follow_the_calendar_endpoint(google: FakeGoogle,
     assert [f["code"] for f in document["findings"] if f["code"].startswith("time-off")] == [
         "time-off-conflict"]
     assert google.calls("GET", r"/calendar/v3/calendars/valery(@|%40)example.com/events$")
+
+
+# -- the rest of the config reference: keys the run (not a target backend) reads ---------
+# Each names the test module that proves the run honours it; a new key fails below until it
+# is either a target backend's (built above) or listed here with its proof.
+RUN_KEYS: dict[tuple[str, str], str] = {
+    **{("", key): "tests/core/test_roster.py" for key in ("timezone", "handoff_time")},
+    ("", "state_dir"): "tests/hardening/test_state_and_paths.py",
+    **{("source", key): "tests/sources/test_csv_source.py"
+       for key in ("rotations", "people")},
+    ("source", "overrides"): "tests/run/test_overrides_end_to_end.py",
+    ("source", "status_tab"): "tests/run/test_status_tab.py",
+    **{("source", key): "tests/sources/test_sheets_source.py"
+       for key in ("spreadsheet_id", "rotations_tab", "people_tab", "overrides_tab",
+                   "sheets_endpoint")},
+    **{("source", key): "tests/sources/test_cell_notes.py"
+       for key in ("cell_notes", "protect_status_tab")},
+    ("notify", "channel"): "tests/run/test_notify.py",
+    ("schedule", "cron"): "tests/run/test_scheduler.py",
+    ("schedule", "poll"): "tests/run/test_poll.py",
+    ("history", "keep_runs"): "tests/run/test_history.py",
+    **{("time_off", key): "tests/cli/test_time_off_cli.py"
+       for key in ("tab", "file", "horizon", "ics_url", "holidays")},
+    ("time_off", "google_calendar"): "tests/sources/test_time_off_calendar.py",
+    ("time_off", "calendar_endpoint"): "tests/sources/test_time_off_calendar.py",
+}
+ROOT = Path(__file__).parents[2]
+
+
+def test_every_key_of_the_config_reference_is_proven_honoured() -> None:
+    from sync.config.model import TAGGED_SECTIONS
+    from sync.config.reference import DOC_SECTIONS
+
+    targets = {name for name, _, _ in BACKENDS}
+    nested = set(TAGGED_SECTIONS) | {"notify", "schedule", "history", "time_off"}
+    for section, models in DOC_SECTIONS:
+        if section in targets:
+            continue  # every key built and compared above
+        for model in models:
+            for key in set(model.model_fields) - {"kind"} - nested:
+                proof = RUN_KEYS.get((section, key))
+                assert proof is not None, f"[{section}] {key}: no test proves it is honoured"
+                assert key in (ROOT / proof).read_text(), (section, key, proof)
