@@ -341,7 +341,7 @@ def who(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOpt
     result.command = "who"
     roster, why_not = result.roster, None
     if roster is None and invocation.raw is not None:  # a bad day: answer from valid rows
-        roster, _, why_not = valid_rows(invocation.raw, invocation.clock(settings))
+        roster, why_not = valid_rows(invocation.raw, invocation.clock(settings))
     if roster is None:
         print_unanswered(invocation.console, why_not)
         invocation.finish(result)

@@ -12,29 +12,27 @@ from datetime import date
 
 from sync.core.cells import normalise
 from sync.core.clock import Clock
-from sync.core.findings import Finding
 from sync.core.roster import Roster, Rotation
 from sync.core.validate import check_roster, to_date
 from sync.sources import Cell, RawRoster, RawTab
 
 
-def valid_rows(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding], str | None]:
-    """The roster of the rows without errors, every finding, and why today cannot be
-    answered (None when it can; then the roster is not None)."""
+def valid_rows(raw: RawRoster, clock: Clock) -> tuple[Roster | None, str | None]:
+    """The roster of the rows without errors, and why today cannot be answered (None when
+    it can; then the roster is not None)."""
     roster, findings = check_roster(raw, clock)
     if roster is None:
-        return None, findings, "the Rotations or People tab cannot be read"
+        return None, "the Rotations or People tab cannot be read"
     bad = {(f.tab, f.row) for f in findings if f.severity == "error"}
     day = roster.day_of(clock.now)
     reason = rotation_doubt(roster, raw.rotations.name, bad, day) or \
         override_doubt(raw.overrides, bad, day)
     if reason is not None:
-        return None, findings, reason
+        return None, reason
     clean = tuple(r for r in roster.rotations if usable(r, roster, raw.rotations.name, bad))
     overrides = tuple(o for o in roster.overrides
                       if any(r.start <= o.start and o.end <= r.end for r in clean))
-    return roster.model_copy(update={"rotations": clean, "overrides": overrides}), \
-        findings, None
+    return roster.model_copy(update={"rotations": clean, "overrides": overrides}), None
 
 
 def usable(rotation: Rotation, roster: Roster, tab: str, bad: set[tuple[str, int | None]]
