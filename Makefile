@@ -68,7 +68,7 @@ install: $(UV)
 	    "folder, which the systemd unit cannot reach (ProtectHome, DynamicUser); install" \
 	    "Python 3.11 or later from the system's packages and pass" \
 	    "INSTALL_PYTHON=/usr/bin/python3." >&2; exit 2;; esac; done
-	UV_PROJECT_ENVIRONMENT=$(PREFIX) $(UV) sync --locked --no-editable --no-dev --python $(INSTALL_PYTHON)
+	UV_PROJECT_ENVIRONMENT=$(PREFIX) $(UV) sync --locked --no-editable --python $(INSTALL_PYTHON)
 
 # The HTML report is checked by rendering it in headless Chromium; install it where we can.
 browser:
