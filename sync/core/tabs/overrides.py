@@ -2,7 +2,8 @@
 
 Parsed after Rotations and People, because every rule here is about them: the Engineer must
 be on a rotation holding every override day, the Cover on People and not on that rotation.
-Cross-tab rules run only when the other tabs are clean, so one cause stays one finding.
+The tab is checked even when the others have errors, but a person whose People row is wrong
+and a rotation whose row is wrong are those rows' errors, never one more here.
 """
 
 from __future__ import annotations
@@ -14,39 +15,41 @@ from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Override, Person, Roster, Rotation
 from sync.core.tabs.cells import Table, cells_are_clean, read_readable, text
 from sync.core.tabs.dates import parse_date
-from sync.core.tabs.handles import GITHUB_LOGIN
+from sync.core.tabs.handles import GITHUB_LOGIN, KnownPeople
 from sync.core.tabs.raw import Cell, RawTab
 
 OVERRIDE_HEADERS = ("start", "end", "engineer", "cover")
 TEXT_COLUMNS = ("engineer", "cover", "note")
 
 
-def parse_overrides(tab: RawTab | None, people: dict[str, Person],
-                    rotations: list[Rotation], findings: Findings) -> tuple[Override, ...]:
-    """The tab's valid rows, sorted by start; every problem becomes a finding."""
+def parse_overrides(tab: RawTab | None, known: KnownPeople, rotations: list[Rotation],
+                    findings: Findings, rotations_complete: bool = True,
+                    ) -> tuple[Override, ...]:
+    """The tab's valid rows, sorted by start; every problem becomes a finding.
+    `rotations_complete` is False when some Rotations row has an error: an override that
+    fits no valid rotation may fit that row, and its error is already reported."""
     if tab is None:
         return ()
     table = read_readable(tab, OVERRIDE_HEADERS, findings)
     if table is None:
         return ()
-    cross_tab = not findings.has_errors
     found: list[Override] = []
     for row_number, row in table.body():
-        override = parse_override(table, row_number, row, people, findings)
-        if override is not None and (not cross_tab or fits(override, table, rotations,
-                                                           findings)):
+        override = parse_override(table, row_number, row, known, findings)
+        if override is not None and fits(override, table, rotations, findings,
+                                         rotations_complete):
             found.append(override)
     return tuple(sorted(without_conflicts(found, table, findings), key=lambda o: o.start))
 
 
 def parse_override(table: Table, row_number: int, row: list[Cell],
-                   people: dict[str, Person], findings: Findings) -> Override | None:
+                   known: KnownPeople, findings: Findings) -> Override | None:
     start = parse_date(table, row_number, row, "start", findings, "override")
     end = parse_date(table, row_number, row, "end", findings, "override")
     if not cells_are_clean(table, row_number, row, TEXT_COLUMNS, findings):
         return None
-    engineer_ok, engineer = person_in(table, row_number, row, "engineer", people, findings)
-    cover_ok, cover = person_in(table, row_number, row, "cover", people, findings)
+    engineer_ok, engineer = person_in(table, row_number, row, "engineer", known, findings)
+    cover_ok, cover = person_in(table, row_number, row, "cover", known, findings)
     if start is None or end is None or engineer is None or not (engineer_ok and cover_ok):
         return None
     if end < start:
@@ -63,9 +66,11 @@ def parse_override(table: Table, row_number: int, row: list[Cell],
 
 
 def person_in(table: Table, row_number: int, row: list[Cell], column: str,
-              people: dict[str, Person], findings: Findings) -> tuple[bool, Person | None]:
-    """(False, None) after reporting a problem; (True, None) for an empty or TBD Cover
-    (nobody covers); otherwise (True, the person the cell names)."""
+              known: KnownPeople, findings: Findings) -> tuple[bool, Person | None]:
+    """(False, None) after reporting a problem (or when the person's People row carries
+    it); (True, None) for an empty or TBD Cover (nobody covers); otherwise (True, the
+    person the cell names)."""
+    people = known.people
     tab, title, value = table.tab.name, table.title(column), text(table.cell(row, column))
     handle = value.removeprefix("@")
     if column == "cover" and handle.upper() in ("", "TBD"):
@@ -76,6 +81,8 @@ def person_in(table: Table, row_number: int, row: list[Cell], column: str,
     elif not GITHUB_LOGIN.match(handle):
         findings.error("invalid-handle", tab, row_number, title,
                        f'"{value}" is not a valid GitHub username.')
+    elif known.reported(handle):
+        pass  # their People row's error is the cause; the override waits for its fix
     elif handle.lower() not in people:
         findings.error("unknown-handle", tab, row_number, title,
                        f"@{handle} is not on the People tab; add them there first.")
@@ -84,11 +91,13 @@ def person_in(table: Table, row_number: int, row: list[Cell], column: str,
     return False, None
 
 
-def fits(override: Override, table: Table, rotations: list[Rotation],
-         findings: Findings) -> bool:
+def fits(override: Override, table: Table, rotations: list[Rotation], findings: Findings,
+         rotations_complete: bool = True) -> bool:
     """The Engineer is on a rotation holding every override day; the Cover is not on it."""
     tab, row = table.tab.name, override.row
     rotation = rotation_of(override, rotations)
+    if rotation is None and not rotations_complete:
+        return False  # it may belong to a Rotations row with an error: that is the cause
     if rotation is None:
         findings.error("override-not-on-rotation", tab, row, table.title("engineer"),
                        f"@{override.engineer} is not on a rotation that holds every day from "
