@@ -59,6 +59,9 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
                                      "row covers"),
     "time-off-unreadable": ("warning", "a time-off source (a person's calendar, the HR feed, "
                                        "a country's holidays) could not be read"),
+    # fleet (issue 27)
+    "double-booked": ("warning", "an engineer on rotation in two rosters of the fleet on the "
+                                 "same days"),
 }
 
 
