@@ -12,6 +12,7 @@ a command that must serve the whole fleet at once (`schedule`) registers its own
 from __future__ import annotations
 
 import contextvars
+import importlib
 import io
 import json
 import sys
@@ -22,6 +23,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from sync.clients.limits import configure_quotas
 from sync.clients.secrets import redact
 from sync.config.model import config_path
 from sync.errors import ConfigError, RotationSyncError
@@ -34,16 +36,10 @@ ROSTER_HELP = (" With a fleet file as -c, it runs for every roster of the fleet;
                f"{ROSTER_OPTION} NAME runs it for that roster only.")
 SELECTED: contextvars.ContextVar[str | None] = contextvars.ContextVar("roster", default=None)
 Callback = Callable[..., Any]
-FleetRunner = Callable[[Fleet, tuple[FleetRoster, ...], Callback, dict[str, Any]], None]
-WHOLE_FLEET: dict[str, FleetRunner] = {}
-
-
-def whole_fleet(command: str) -> Callable[[FleetRunner], FleetRunner]:
-    """Register how `command` serves a whole fleet at once instead of roster by roster."""
-    def register(runner: FleetRunner) -> FleetRunner:
-        WHOLE_FLEET[command] = runner
-        return runner
-    return register
+# Commands that serve a whole fleet at once instead of roster by roster: the module holding
+# their `run_fleet(fleet, rosters, callback, kwargs)` and `run_lone(callback, kwargs)`,
+# imported only when that command runs (it may import heavy clients).
+WHOLE_FLEET = {"schedule": "sync.fleet.schedule"}
 
 
 class FleetGroup(TyperGroup):
@@ -92,17 +88,18 @@ def fleet_aware(name: str, callback: Callback) -> Callback:
     def run(**kwargs: Any) -> Any:
         path = config_path(kwargs.get("config"))
         wanted = SELECTED.get()
+        special = importlib.import_module(WHOLE_FLEET[name]) if name in WHOLE_FLEET else None
         if not is_fleet_file(path):
             if wanted is not None:
                 refuse(ConfigError(f"{ROSTER_OPTION} {wanted!r} needs -c to name a fleet file; "
                                    f"{path} is an ordinary config."), kwargs)
-            return callback(**kwargs)
+            return special.run_lone(callback, kwargs) if special else callback(**kwargs)
         try:
             fleet = load_fleet(path)
             rosters = (fleet.named(wanted),) if wanted is not None else fleet.rosters
         except RotationSyncError as error:
             refuse(error, kwargs)
-        runner = WHOLE_FLEET.get(name, run_roster_by_roster)
+        runner = special.run_fleet if special else run_roster_by_roster
         return runner(fleet, rosters, callback, kwargs)
     run.fleet_aware = True  # type: ignore[attr-defined]
     return run
@@ -121,11 +118,15 @@ def run_roster_by_roster(fleet: Fleet, rosters: tuple[FleetRoster, ...], callbac
     scope = FleetScope(fleet)
     documents: dict[str, Any] = {}
     highest = 0
-    for roster in rosters:
-        if not as_json:
-            typer.echo(f"== Roster {roster.name} ({roster.config}) ==")
-        code, documents[roster.name] = run_one(fleet, scope, roster, callback, kwargs)
-        highest = max(highest, code)
+    configure_quotas(fleet.settings.quotas)
+    try:
+        for roster in rosters:
+            if not as_json:
+                typer.echo(f"== Roster {roster.name} ({roster.config}) ==")
+            code, documents[roster.name] = run_one(fleet, scope, roster, callback, kwargs)
+            highest = max(highest, code)
+    finally:
+        configure_quotas(None)
     if as_json:
         sys.stdout.write(redact(json.dumps({"exit_code": highest, "rosters": documents},
                                            indent=2, default=str)) + "\n")

@@ -18,14 +18,17 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from sync.config.sections import MIN_POLL_SECONDS, duration_seconds
 from sync.errors import ConfigError
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 class Quotas(BaseModel):
-    """Per-minute request quotas the limiter keeps under (Google's and Slack's published
-    defaults); a project granted more quota raises them."""
+    """Per-minute request quotas the limiters keep under: the published defaults (Sheets 60
+    reads and 60 writes a minute per user, Drive 1,000, Calendar 600 per user, Slack Tier 2
+    methods such as usergroups.* 20 per workspace); a project granted more raises them.
+    `window_seconds` is the quota's window, shortened only by tests and benchmarks."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -41,7 +44,20 @@ class FleetTable(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     state_url: str | None = None
+    poll: str | None = "60s"
+    drive_endpoint: str = "https://www.googleapis.com/"
     quotas: Quotas = Quotas()
+
+    @field_validator("poll")
+    @classmethod
+    def _poll_interval(cls, value: str | None) -> str | None:
+        if value is not None and duration_seconds(value) < MIN_POLL_SECONDS:
+            raise ValueError(f"poll must be at least {MIN_POLL_SECONDS}s")
+        return value
+
+    @property
+    def poll_seconds(self) -> int | None:
+        return duration_seconds(self.poll) if self.poll else None
 
     @field_validator("state_url")
     @classmethod

@@ -164,6 +164,15 @@ def try_lock(connection: psycopg.Connection[Any], name: str, wait_seconds: float
             time.sleep(0.2)
 
 
+def server_keepalives(connection: psycopg.Connection[Any]) -> None:
+    """The server side too ends the session of a client that vanished, releasing its locks."""
+    with unreachable(connection.info.dsn):
+        for setting, value in (("tcp_keepalives_idle", 10), ("tcp_keepalives_interval", 5),
+                               ("tcp_keepalives_count", 3)):
+            connection.execute(sql.SQL("SET {} = {}").format(sql.Identifier(setting),
+                                                              sql.Literal(value)))
+
+
 def lock_key(name: str) -> int:
     """A stable signed 64-bit key for an advisory lock."""
     digest = hashlib.sha256(f"rotation-sync:{name}".encode()).digest()
