@@ -20,7 +20,7 @@ from sync.run.state import StateStore
 log = logging.getLogger("sync.fleet")
 
 DRIVE_SCOPE = "https://www.googleapis.com/auth/drive.metadata.readonly"
-DRIVE_ENDPOINT = "https://www.googleapis.com/"
+DRIVE_ENDPOINT = "https://www.googleapis.com"
 TOKEN_KEY = "fleet:drive-changes-page-token"
 FIELDS = "nextPageToken,newStartPageToken,changes(fileId,removed,file(lastModifyingUser/me))"
 Stamp = tuple[tuple[int, int] | None, ...]
@@ -127,4 +127,4 @@ def drive_service(endpoint: str) -> Any:
     http = google_auth_httplib2.AuthorizedHttp(credentials([DRIVE_SCOPE]),
                                                http=httplib2.Http(timeout=60))
     return build("drive", "v3", http=http, static_discovery=True, cache_discovery=False,
-                 client_options={"api_endpoint": endpoint})
+                 client_options={"api_endpoint": endpoint.rstrip("/") + "/drive/v3/"})

@@ -45,7 +45,7 @@ class FleetTable(BaseModel):
 
     state_url: str | None = None
     poll: str | None = "60s"
-    drive_endpoint: str = "https://www.googleapis.com/"
+    drive_endpoint: str = "https://www.googleapis.com"
     quotas: Quotas = Quotas()
 
     @field_validator("poll")

@@ -74,7 +74,7 @@ class FleetSchedule:
         self.fleet = fleet
         self.url = state_url() or fleet.settings.state_url
         self.scheduler = scheduler or new_scheduler(ZoneInfo("UTC"), BlockingScheduler)
-        self.scope = FleetScope(fleet)
+        self.scope = FleetScope(fleet, incremental=True)
         self.nightly: dict[str, NightlySync] = {}
         self.configs: dict[str, Config] = {}
         for roster in rosters:

@@ -37,12 +37,21 @@ class FleetScope:
     fleet: Fleet
     raws: dict[str, RawRoster | None] = field(default_factory=dict)
     booked: dict[str, list[Booking]] | None = None
+    # `schedule` learns each roster's bookings from its own runs instead of reading the
+    # whole fleet again (its first runs read every roster anyway)
+    incremental: bool = False
 
     def all_bookings(self, clock: Clock) -> dict[str, list[Booking]]:
         if self.booked is None:
-            self.booked = {roster.name: self.roster_bookings(roster.name, clock)
-                           for roster in self.fleet.rosters}
+            self.booked = {} if self.incremental else {
+                roster.name: self.roster_bookings(roster.name, clock)
+                for roster in self.fleet.rosters}
         return self.booked
+
+    def refresh(self, name: str, roster: Roster) -> None:
+        """What a roster's run just read replaces what was known of it."""
+        if self.booked is not None:
+            self.booked[name] = bookings(roster, name)
 
     def roster_bookings(self, name: str, clock: Clock) -> list[Booking]:
         roster = self.read_roster(name, clock)
@@ -104,7 +113,9 @@ def cross_roster_findings(roster: Roster, clock: Clock) -> list[Finding]:
     current = CURRENT.get()
     if current is None:
         return []
-    others = others_bookings(current.scope.all_bookings(clock), current.name)
+    known = current.scope.all_bookings(clock)
+    current.scope.refresh(current.name, roster)
+    others = others_bookings(known, current.name)
     own = bookings(roster, current.name, since=clock.now.date())
     return double_booked(own, others, roster)
 
