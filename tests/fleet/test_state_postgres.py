@@ -97,3 +97,27 @@ def test_a_url_of_another_database_kind_is_refused(tmp_path: Path,
     with pytest.raises(StateError, match="ROTATION_SYNC_STATE_URL") as caught:
         StateStore(tmp_path)
     assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize("command", ["sync", "status"])
+def test_the_command_line_says_which_database_is_unreachable(
+        command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from sync.cli.commands import app
+    from tests.fleet.pg_server import free_port
+
+    shutil.copytree(Path(__file__).resolve().parents[2] / "config", tmp_path / "config",
+                    ignore=shutil.ignore_patterns("state", "out"))
+    monkeypatch.setenv("ROTATION_SYNC_STATE_URL",
+                       f"postgresql://sync:s3cr3t-pw@127.0.0.1:{free_port()}/rotations")
+    result = CliRunner().invoke(app, [command, "-c", str(tmp_path / "config/example.toml"),
+                                      "--json"])
+    document = json.loads(result.stdout)
+    assert result.exit_code == 2 == document["exit_code"]
+    assert "postgresql://sync:***@127.0.0.1" in document["error"]
+    assert "s3cr3t-pw" not in result.stdout + result.stderr
+    assert not (tmp_path / "config/out").exists()  # nothing written
