@@ -17,8 +17,8 @@ import io
 import json
 import sys
 from collections.abc import Callable
-from contextlib import redirect_stdout
-from typing import Any
+from contextlib import nullcontext, redirect_stdout
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -105,11 +105,12 @@ def fleet_aware(name: str, callback: Callback) -> Callback:
     return run
 
 
-def refuse(error: RotationSyncError, kwargs: dict[str, Any]) -> None:
+def refuse(error: RotationSyncError, kwargs: dict[str, Any]) -> NoReturn:
     """A fleet file that cannot be used: one error, nothing run (the commands' own guard)."""
     from sync.cli.commands import fail
 
     fail(error, as_json=bool(kwargs.get("as_json")))
+    raise typer.Exit(error.exit_code)  # fail() has exited already; this tells the type checker
 
 
 def run_roster_by_roster(fleet: Fleet, rosters: tuple[FleetRoster, ...], callback: Callback,
@@ -164,8 +165,6 @@ def exit_code_of(fail: Callable[[RotationSyncError, bool], None], error: Rotatio
 
 def capturing(buffer: io.StringIO, as_json: bool) -> Any:
     """With --json each roster's document is kept for the fleet's one document."""
-    from contextlib import nullcontext
-
     return redirect_stdout(buffer) if as_json else nullcontext()
 
 

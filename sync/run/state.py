@@ -37,12 +37,6 @@ CREATE TABLE IF NOT EXISTS memory (
 COLUMNS = "id, started, finished, command, exit_code, outcome, changes, findings, targets, notice"
 
 
-class Cursor(Protocol):
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-
 class Database(Protocol):
     """The part of a sqlite3 connection both backends offer."""
 
