@@ -9,6 +9,7 @@ the default and needs no server; `ROTATION_SYNC_STATE_URL=postgresql://…` (or 
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 from collections.abc import Iterator
@@ -66,22 +67,28 @@ class Placement:
     namespace: str = DEFAULT_NAMESPACE
 
 
-PLACEMENT: list[Placement] = [Placement()]
+# Per thread and task: a Socket Mode handler and the scheduler's worker never mix rosters.
+PLACEMENT: contextvars.ContextVar[Placement | None] = contextvars.ContextVar(
+    "state_placement", default=None)
+
+
+def placement() -> Placement:
+    return PLACEMENT.get() or Placement()
 
 
 @contextmanager
 def placed(url: str | None, namespace: str) -> Iterator[None]:
     """Within the block, stores with no URL of their own use `url` and `namespace` (the
     fleet's state URL and the roster's name); the environment variable still wins."""
-    PLACEMENT.append(Placement(url, namespace))
+    token = PLACEMENT.set(Placement(url, namespace))
     try:
         yield
     finally:
-        PLACEMENT.pop()
+        PLACEMENT.reset(token)
 
 
 def state_url() -> str | None:
-    return os.environ.get(STATE_URL_ENV, "").strip() or PLACEMENT[-1].url
+    return os.environ.get(STATE_URL_ENV, "").strip() or placement().url
 
 
 def make_backend(state_dir: Path, url: str | None, namespace: str) -> Backend:
@@ -123,7 +130,7 @@ class StateStore:
                  namespace: str | None = None) -> None:
         self.state_dir = state_dir
         self.url = url or state_url()
-        self.namespace = namespace or PLACEMENT[-1].namespace
+        self.namespace = namespace or placement().namespace
         self.backend = make_backend(state_dir, self.url, self.namespace)
 
     def check(self) -> None:
