@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import io
 import json
 import logging
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -16,15 +14,16 @@ from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
 import typer
-from rich.console import Console
 
 from sync.cli import output
-from sync.cli.guard import DEBUG_ENV, check_html_path, parse_age, unexpected
+from sync.cli.console import fail, make_console
+from sync.cli.fanout import FleetGroup
+from sync.cli.guard import check_html_path, parse_age, unexpected
 from sync.cli.health import verdict
 from sync.cli.ledger_table import print_ledger
-from sync.cli.logs import LogFormat, json_logging, setup_logging
+from sync.cli.logs import LogFormat, configure_logging, setup_logging
 from sync.cli.report_html import render_html
-from sync.cli.safe import markup_safe, plain
+from sync.cli.safe import plain
 from sync.cli.who import print_unanswered, print_who
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
@@ -37,9 +36,8 @@ from sync.core.report.who import MAX_WEEKS
 from sync.core.report.who import who as who_is_on
 from sync.core.tabs.raw import RawRoster
 from sync.errors import RotationSyncError
-from sync.fleet.fanout import FleetGroup
 from sync.run.config_checks import check_config
-from sync.run.engine import Engine, RunResult, skipped_targets
+from sync.run.engine import Engine, RunResult
 from sync.run.factory import make_source
 from sync.run.publish import publish_after_run
 from sync.run.runner import log_findings, log_result, make_engine, run_sync
@@ -156,30 +154,6 @@ def guarded(command: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
-def fail(error: RotationSyncError, as_json: bool) -> None:
-    if json_logging():
-        log.error("%s", plain(error), extra={"run": {"exit_code": error.exit_code}})
-    make_console(stderr=as_json).print(f"[red]Error:[/] {markup_safe(error)}",
-                                       highlight=False)
-    if as_json:
-        document = {"exit_code": error.exit_code, "error": plain(error), "findings": [],
-                    "targets": {name: result.as_json()
-                                for name, result in skipped_targets().items()}}
-        sys.stdout.write(redact(json.dumps(document, indent=2, default=str)) + "\n")
-    raise typer.Exit(error.exit_code)
-
-
-def make_console(stderr: bool) -> Console:
-    """Logs and CI are not terminals: give tables room instead of Rich's 80 columns. With
-    `--log-format json` stderr is the collector's and stdout only the --json document's,
-    so the human text goes nowhere (the log lines carry the findings and the run)."""
-    if json_logging():
-        return Console(file=io.StringIO(), highlight=False)
-    console = Console(stderr=stderr, highlight=False)
-    return console if console.is_terminal else Console(stderr=stderr, highlight=False,
-                                                       width=200)
-
-
 def parse_today(value: str | None) -> date | None:
     if value is None:
         return None
@@ -269,15 +243,6 @@ def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
     invocation = Invocation(config, None, None, False)
     nightly = NightlySync(invocation.load(), services=[serve_cover])
     nightly.run_forever(run_now)
-
-
-def configure_logging(log_format: LogFormat, level: int = logging.WARNING) -> None:
-    """Human text shows warnings; JSON, read by a collector, also carries each run's line.
-    ROTATION_SYNC_DEBUG=1 is the debug log: tracebacks of unexpected errors included."""
-    if os.environ.get(DEBUG_ENV, "").strip() not in ("", "0"):
-        level = logging.DEBUG
-    setup_logging(log_format, logging.INFO if log_format == "json" and level > logging.INFO
-                  else level)
 
 
 @app.command()

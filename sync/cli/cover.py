@@ -16,13 +16,14 @@ from sync.cli.commands import (
     LogFormatOption,
     TodayOption,
     app,
-    configure_logging,
     guarded,
 )
+from sync.cli.logs import configure_logging
 from sync.cli.safe import plain
 from sync.core.cover.request import CoverRequest
 from sync.core.cover.wording import message
 from sync.run.cover import CoverDesk
+from sync.run.neighbours import busy_elsewhere
 
 cover_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                         help="Ask for cover, take it, approve or cancel it: the Overrides "
@@ -37,7 +38,8 @@ Number = Annotated[int, typer.Argument(help="The request's number (see `cover li
 
 def desk(invocation: Invocation) -> CoverDesk:
     settings = invocation.load()
-    return CoverDesk(settings, lambda: invocation.clock(settings))
+    busy = busy_elsewhere(invocation.clock(settings))  # in a fleet: the other rosters' days
+    return CoverDesk(settings, lambda: invocation.clock(settings), busy=busy)
 
 
 def parse_day(value: str, option: str) -> date:

@@ -16,9 +16,9 @@ from sync.cli.commands import (
     LogFormatOption,
     TodayOption,
     app,
-    configure_logging,
     guarded,
 )
+from sync.cli.logs import configure_logging
 from sync.cli.safe import shown
 from sync.clients.secrets import secret
 from sync.config.publish import FEED_SECRET, Feeds

@@ -17,11 +17,11 @@ from sync.cli.commands import (
     LogFormatOption,
     TodayOption,
     app,
-    configure_logging,
     guarded,
     parse_today,
 )
 from sync.cli.ledger_table import CSV_HEADER, csv_row, print_ledger
+from sync.cli.logs import configure_logging
 from sync.cli.output import print_findings
 from sync.cli.safe import plain
 from sync.clients.files import write_atomically

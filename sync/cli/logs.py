@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import warnings
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
+from sync.cli.guard import DEBUG_ENV
 from sync.cli.safe import plain
 from sync.clients.secrets import RedactingFilter, redact
 
@@ -98,3 +100,12 @@ def json_logging() -> bool:
     """Whether stderr belongs to a log collector: then nothing but JSON lines goes there."""
     return any(isinstance(h, RotationSyncHandler) and isinstance(h.formatter, JsonFormatter)
                for h in logging.getLogger().handlers)
+
+
+def configure_logging(log_format: LogFormat, level: int = logging.WARNING) -> None:
+    """Human text shows warnings; JSON, read by a collector, also carries each run's line.
+    ROTATION_SYNC_DEBUG=1 is the debug log: tracebacks of unexpected errors included."""
+    if os.environ.get(DEBUG_ENV, "").strip() not in ("", "0"):
+        level = logging.DEBUG
+    setup_logging(log_format, logging.INFO if log_format == "json" and level > logging.INFO
+                  else level)

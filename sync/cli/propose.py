@@ -17,13 +17,14 @@ from sync.cli.commands import (
     LogFormatOption,
     TodayOption,
     app,
-    configure_logging,
     guarded,
     parse_today,
 )
+from sync.cli.logs import configure_logging
 from sync.cli.output import print_findings
 from sync.cli.safe import plain, shown
 from sync.core.planner.propose import Proposal
+from sync.run.neighbours import busy_elsewhere
 from sync.run.propose import plan_proposals, write_proposals
 
 MAX_AHEAD = timedelta(days=3650)  # ten years of drafts is more than anyone reviews
@@ -53,11 +54,12 @@ def propose(config: ConfigOption = None, today: TodayOption = None,
                          "findings": [f.as_json() for f in result.findings],
                          "proposed": []}, result.exit_code)
     assert result.roster is not None and invocation.raw is not None
-    now = invocation.clock(settings).now
+    clock = invocation.clock(settings)
+    now = clock.now
     if last_day is not None and last_day > now.date() + MAX_AHEAD:
         raise typer.BadParameter("draft at most ten years ahead.", param_hint="--until")
     proposals, found = plan_proposals(settings, result.roster, invocation.raw, now,
-                                      last_day)
+                                      last_day, busy_elsewhere(clock))
     findings = result.findings + found
     print_findings(invocation.console, findings)
     print_proposals(invocation.console, proposals)

@@ -81,7 +81,8 @@ def others_bookings(all_bookings: Mapping[str, list[Booking]],
 def busy(others: Mapping[str, list[Booking]]) -> Busy:
     """handle -> [(start, end)] taken on other rosters: what `propose` and cover suggestions
     take so that they never book anyone on two rosters at once."""
-    return {handle: [(b.start, b.end) for b in found] for handle, found in others.items()}
+    return {handle.lower(): [(b.start, b.end) for b in found]
+            for handle, found in others.items()}
 
 
 def double_booked(own: list[Booking], others: Mapping[str, list[Booking]],

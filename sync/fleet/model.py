@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sync.config.sections import duration_seconds
 from sync.errors import ConfigError
+
+Callback = Callable[..., Any]  # a command's callback, run per roster or for the whole fleet
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 

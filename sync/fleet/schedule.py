@@ -28,9 +28,8 @@ from sync.config.model import Config, load_config
 from sync.config.sections import CsvSource, SheetsSource
 from sync.core.lived.clock import Clock
 from sync.fleet.changes import DriveWatch, FileWatch, Watch, drive_service
-from sync.fleet.fanout import Callback
 from sync.fleet.leader import Leadership
-from sync.fleet.model import Fleet, FleetRoster, check_roster_config
+from sync.fleet.model import Callback, Fleet, FleetRoster, check_roster_config
 from sync.fleet.poll import FleetPoll
 from sync.fleet.scope import FleetScope, roster_scope
 from sync.run.engine import RunResult
@@ -171,9 +170,6 @@ class FleetSchedule:
 def run_fleet(fleet: Fleet, rosters: tuple[FleetRoster, ...], callback: Callback,
               kwargs: dict[str, Any]) -> None:
     """`schedule` over a fleet file: the whole fleet in this one process."""
-    from sync.cli.commands import configure_logging
-
-    configure_logging(kwargs.get("log_format", "text"), logging.INFO)
     configure_quotas(fleet.settings.quotas)
     FleetSchedule(fleet, rosters).run_forever(bool(kwargs.get("run_now")))
 
@@ -184,9 +180,6 @@ def run_lone(callback: Callback, kwargs: dict[str, Any]) -> Any:
     url = state_url()
     if url is None:
         return callback(**kwargs)
-    from sync.cli.commands import configure_logging
-
-    configure_logging(kwargs.get("log_format", "text"), logging.INFO)
     leadership = Leadership(url, "default")
     with signal_stops(leadership):
         if not leadership.wait():

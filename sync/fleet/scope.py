@@ -10,10 +10,8 @@ read again for its own run.
 
 from __future__ import annotations
 
-import contextvars
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from sync.clients.secrets import redact
@@ -26,6 +24,7 @@ from sync.core.tabs.raw import RawRoster
 from sync.fleet.bookings import Booking, Busy, bookings, busy, double_booked, others_bookings
 from sync.fleet.model import Fleet, check_roster_config
 from sync.run.factory import make_source
+from sync.run.neighbours import among
 from sync.sources import RosterSource
 
 log = logging.getLogger(__name__)
@@ -77,54 +76,31 @@ class FleetScope:
 
 
 @dataclass(frozen=True)
-class Current:
+class RosterInFleet:
+    """One roster's view of its fleet, installed around that roster's run."""
+
     scope: FleetScope
     name: str
 
-
-CURRENT: contextvars.ContextVar[Current | None] = contextvars.ContextVar("fleet_roster",
-                                                                         default=None)
-
-
-@contextmanager
-def roster_scope(scope: FleetScope, name: str) -> Iterator[None]:
-    token = CURRENT.set(Current(scope, name))
-    try:
-        yield
-    finally:
-        CURRENT.reset(token)
-
-
-def read_roster(source: RosterSource) -> RawRoster:
-    """The roster's tabs: read from the source, or taken from the cross-roster check's read
-    of it in this same fleet run."""
-    current = CURRENT.get()
-    if current is not None and current.scope.raws.get(current.name) is not None:
-        raw = current.scope.raws.pop(current.name)
-        assert raw is not None
+    def read(self, source: RosterSource) -> RawRoster:
+        """Taken from the cross-roster check's read of it in this same fleet run, or read."""
+        raw = self.scope.raws.pop(self.name, None)
+        if raw is None:
+            raw = source.read()
+            self.scope.raws.setdefault(self.name, raw)
         return raw
-    raw = source.read()
-    if current is not None:
-        current.scope.raws.setdefault(current.name, raw)
-    return raw
+
+    def findings(self, roster: Roster, clock: Clock) -> list[Finding]:
+        """`double-booked` warnings for rotations from today on."""
+        known = self.scope.all_bookings(clock)
+        self.scope.refresh(self.name, roster)
+        others = others_bookings(known, self.name)
+        own = bookings(roster, self.name, since=clock.now.date())
+        return double_booked(own, others, roster)
+
+    def busy(self, clock: Clock) -> Busy:
+        return busy(others_bookings(self.scope.all_bookings(clock), self.name))
 
 
-def cross_roster_findings(roster: Roster, clock: Clock) -> list[Finding]:
-    """`double-booked` warnings for rotations from today on; none outside a fleet."""
-    current = CURRENT.get()
-    if current is None:
-        return []
-    known = current.scope.all_bookings(clock)
-    current.scope.refresh(current.name, roster)
-    others = others_bookings(known, current.name)
-    own = bookings(roster, current.name, since=clock.now.date())
-    return double_booked(own, others, roster)
-
-
-def busy_elsewhere(clock: Clock) -> Busy | None:
-    """For `propose` and cover suggestions: handle -> [(start, end)] days taken on the
-    fleet's other rosters; None outside a fleet."""
-    current = CURRENT.get()
-    if current is None:
-        return None
-    return busy(others_bookings(current.scope.all_bookings(clock), current.name))
+def roster_scope(scope: FleetScope, name: str) -> AbstractContextManager[None]:
+    return among(RosterInFleet(scope, name))

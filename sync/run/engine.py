@@ -22,8 +22,8 @@ from sync.core.rules.time_off import Conflict
 from sync.core.rules.validate import validate
 from sync.core.tabs.raw import RawRoster
 from sync.errors import Outcome, RotationSyncError
-from sync.fleet.scope import cross_roster_findings, read_roster
 from sync.run.messenger import Messenger
+from sync.run.neighbours import cross_roster_findings, read_roster
 from sync.run.time_off import TimeOffCheck
 from sync.sources import RosterSource
 from sync.targets.base import Target

@@ -209,8 +209,9 @@ def test_a_restart_between_the_row_and_the_message_finishes_once(team: Team) -> 
     """What a crash after the append leaves: a taken request, its row, an old message."""
     ask(team)
     store = CoverStore(StateStore(team.config.state_dir))
-    before = store.get(1)
-    assert before is not None
+    # the bot records where it posted right after posting: wait for it, as a restart would
+    before = eventually(lambda: (found := store.get(1)) is not None and found.message and found,
+                        "the request's message is recorded")
     assert store.move(before, replace(before, state="taken", taken_by="sven-larsen"))
     first, last = days(0, 2)
     row = [first, last, "valerybugakov", "sven-larsen", "cover request 1: family"]

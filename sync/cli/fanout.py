@@ -15,19 +15,28 @@ import contextvars
 import importlib
 import io
 import json
+import logging
 import sys
-from collections.abc import Callable
 from contextlib import nullcontext, redirect_stdout
 from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
+from sync.cli.console import fail
+from sync.cli.logs import configure_logging
 from sync.clients.limits import configure_quotas
 from sync.clients.secrets import redact
 from sync.config.model import config_path
 from sync.errors import ConfigError, RotationSyncError
-from sync.fleet.model import Fleet, FleetRoster, check_roster_config, is_fleet_file, load_fleet
+from sync.fleet.model import (
+    Callback,
+    Fleet,
+    FleetRoster,
+    check_roster_config,
+    is_fleet_file,
+    load_fleet,
+)
 from sync.fleet.scope import FleetScope, roster_scope
 from sync.run.state import placed
 
@@ -35,7 +44,6 @@ ROSTER_OPTION = "--roster"
 ROSTER_HELP = (" With a fleet file as -c, it runs for every roster of the fleet; "
                f"{ROSTER_OPTION} NAME runs it for that roster only.")
 SELECTED: contextvars.ContextVar[str | None] = contextvars.ContextVar("roster", default=None)
-Callback = Callable[..., Any]
 # Commands that serve a whole fleet at once instead of roster by roster: the module holding
 # their `run_fleet(fleet, rosters, callback, kwargs)` and `run_lone(callback, kwargs)`,
 # imported only when that command runs (it may import heavy clients).
@@ -89,6 +97,8 @@ def fleet_aware(name: str, callback: Callback) -> Callback:
         path = config_path(kwargs.get("config"))
         wanted = SELECTED.get()
         special = importlib.import_module(WHOLE_FLEET[name]) if name in WHOLE_FLEET else None
+        if special is not None:  # a long-running service: its log lines from the start
+            configure_logging(kwargs.get("log_format", "text"), logging.INFO)
         if not is_fleet_file(path):
             if wanted is not None:
                 refuse(ConfigError(f"{ROSTER_OPTION} {wanted!r} needs -c to name a fleet file; "
@@ -107,8 +117,6 @@ def fleet_aware(name: str, callback: Callback) -> Callback:
 
 def refuse(error: RotationSyncError, kwargs: dict[str, Any]) -> NoReturn:
     """A fleet file that cannot be used: one error, nothing run (the commands' own guard)."""
-    from sync.cli.commands import fail
-
     fail(error, as_json=bool(kwargs.get("as_json")))
     raise typer.Exit(error.exit_code)  # fail() has exited already; this tells the type checker
 
@@ -147,15 +155,12 @@ def run_one(fleet: Fleet, scope: FleetScope, roster: FleetRoster, callback: Call
     except typer.Exit as stop:
         code = stop.exit_code
     except RotationSyncError as error:
-        from sync.cli.commands import fail
-
         with capturing(captured, bool(kwargs.get("as_json"))):
-            code = exit_code_of(fail, error, bool(kwargs.get("as_json")))
+            code = exit_code_of(error, bool(kwargs.get("as_json")))
     return code, document(captured.getvalue(), code)
 
 
-def exit_code_of(fail: Callable[[RotationSyncError, bool], None], error: RotationSyncError,
-                 as_json: bool) -> int:
+def exit_code_of(error: RotationSyncError, as_json: bool) -> int:
     try:
         fail(error, as_json)
     except typer.Exit as stop:
