@@ -1,0 +1,65 @@
+"""Runs rotation-sync commands for the benchmarks, one forked process per command.
+
+Started once per world and service, it imports the command line and every backend, then
+reads one JSON line per command on stdin ({"argv": [...], "env": {...}}) and answers one
+JSON line on stdout: the command's wall time, exit code and peak memory. Each command runs
+in a fork of this process, so it pays no interpreter start nor import (the start is
+measured apart, by bench_startup.py), and its peak resident memory is its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PRELOAD = ("sync.cli.commands", "sync.run.runner", "sync.run.engine", "sync.sources.csv",
+           "sync.sources.sheets", "sync.targets.calendar.ics", "sync.targets.calendar.google",
+           "sync.targets.slack.file", "sync.targets.slack.slack", "sync.targets.handbook.file",
+           "sync.targets.handbook.github", "icalendar")
+
+
+def run_in_fork(argv: list[str], env: dict[str, str]) -> dict[str, float | int]:
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(run_command(argv, env))
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "exit": os.waitstatus_to_exitcode(status),
+            "peak_mib": usage.ru_maxrss / 1024}  # Linux reports KiB
+
+
+def run_command(argv: list[str], env: dict[str, str]) -> int:
+    """The forked child: the command, its output thrown away, its exit code returned."""
+    from sync.cli.commands import main
+
+    os.environ.update(env)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    sys.argv = ["rotation-sync", *argv]
+    try:
+        main()
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 1
+    return 0
+
+
+def serve() -> None:
+    for name in PRELOAD:
+        importlib.import_module(name)
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        os.chdir(request["cwd"])
+        print(json.dumps(run_in_fork(request["argv"], request["env"])), flush=True)
+
+
+if __name__ == "__main__":
+    serve()
