@@ -52,7 +52,7 @@ def shift(n: int, count: int) -> Shift:
 def world_span(count: int) -> tuple[date, date]:
     """First and last day of a world of `count` rotations, asserted to be in range."""
     first, last = shift(0, count).start, shift(count - 1, count).end
-    assert EARLIEST <= first and last <= LATEST, f"{count} rotations end on {last}"
+    assert first >= EARLIEST and last <= LATEST, f"{count} rotations end on {last}"
     return first, last
 
 

@@ -1,3 +1,3 @@
-from sync.cli.commands import main
+from sync.cli.entry import main
 
 main()

@@ -11,7 +11,6 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
@@ -19,6 +18,7 @@ import typer
 from rich.console import Console
 
 from sync.cli import output
+from sync.cli.entry import package_version
 from sync.cli.guard import DEBUG_ENV, check_html_path, parse_age, unexpected
 from sync.cli.health import verdict
 from sync.cli.logs import LogFormat, json_logging, setup_logging
@@ -51,12 +51,6 @@ def print_version(wanted: bool) -> None:
         typer.echo(f"rotation-sync {package_version()}")
         raise typer.Exit(0)
 
-
-def package_version() -> str:
-    try:
-        return metadata.version("rotation-sync")
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown"
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]},
