@@ -6,7 +6,9 @@ events without it (added by someone else) are kept as they are.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,15 @@ from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Roster
 from sync.errors import TargetError
 from sync.targets.base import Snapshot
+from sync.targets.calendar.ics_memory import (
+    States,
+    digest,
+    memory_key,
+    recall_states,
+    remember_states,
+)
 from sync.targets.calendar.model import Attendee, CalendarTarget, EventSettings, EventState
+from sync.targets.memory import Memory
 
 OWNER_PROPERTY = "X-ROTATION-SYNC-NAMESPACE"
 PRODID = "-//rotation-sync//rotation-sync//EN"
@@ -27,11 +37,22 @@ UID_DOMAIN = "rotation-sync"
 OVERRIDE_PREFIX = "override-"
 
 
+@dataclass(frozen=True, kw_only=True)
+class IcsSnapshot(Snapshot):
+    """The owned events as states; the file's digest and, when it was parsed, the parsed
+    calendar, so apply does not parse an unchanged file again."""
+
+    digest: str
+    calendar: icalendar.Calendar | None = None
+
+
 class IcsCalendar(CalendarTarget):
-    def __init__(self, path: Path, settings: EventSettings, namespace: str) -> None:
+    def __init__(self, path: Path, settings: EventSettings, namespace: str,
+                 memory: Memory | None = None) -> None:
         super().__init__(settings)
         self.path = path
         self.namespace = namespace
+        self.memory = memory  # the state store: the events of the file last seen
 
     def desired(self, roster: Roster, clock: Clock,
                 snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
@@ -42,26 +63,48 @@ class IcsCalendar(CalendarTarget):
             events = {key: without_attendees(event) for key, event in events.items()}
         return events, notes
 
-    def read(self) -> Snapshot:
-        return Snapshot({self.key_of(event): to_state(event)
-                         for event in self.owned(self.load())})
+    def read(self) -> IcsSnapshot:
+        text = read_text(self.path)
+        text_digest = digest(text)
+        key = memory_key(self.path, self.namespace)
+        states = recall_states(self.memory, key, text_digest)
+        if states is not None:  # the very file last seen: no need to parse it
+            return IcsSnapshot(states, digest=text_digest)
+        calendar = self.parse(text)
+        states = self.states(calendar)
+        remember_states(self.memory, key, text_digest, states)
+        return IcsSnapshot(states, digest=text_digest, calendar=calendar)
 
     def apply(self, plan: TargetPlan) -> list[str]:
-        """Read the file again, so events added meanwhile by someone else are kept."""
-        calendar = self.load()
+        """Read the file again, so events added meanwhile by someone else are kept; it is
+        parsed again only if it changed since `read` parsed it."""
+        calendar = self.reread(plan.actual)
         touched = {change.key for change in plan.changes}
         before = {self.key_of(c): c for c in self.owned(calendar)}
         kept = [c for c in calendar.subcomponents if not self.is_owned(c)
                 or self.key_of(c) not in touched]
         created = [self.to_event(plan.desired[key], key, next_sequence(before.get(key)))
                    for key in sorted(touched & plan.desired.keys())]
-        calendar.subcomponents[:] = sort_events(kept + created)
-        write_atomically(self.path, calendar.to_ical().decode("utf-8"))
+        calendar.subcomponents = sort_events(kept + created)
+        text = calendar.to_ical().decode("utf-8")
+        write_atomically(self.path, text)
+        remember_states(self.memory, memory_key(self.path, self.namespace), digest(text),
+                        self.states(calendar))
         return []
 
     # -- reading -------------------------------------------------------------------------
-    def load(self) -> icalendar.Calendar:
+    def reread(self, snapshot: Mapping[str, Any]) -> icalendar.Calendar:
+        """The file as it is now, as a calendar of our own (the snapshot's stays as read)."""
         text = read_text(self.path)
+        if isinstance(snapshot, IcsSnapshot) and snapshot.calendar is not None \
+                and snapshot.digest == digest(text):
+            return copy.copy(snapshot.calendar)
+        return self.parse(text)
+
+    def states(self, calendar: icalendar.Calendar) -> States:
+        return {self.key_of(event): to_state(event) for event in self.owned(calendar)}
+
+    def parse(self, text: str | None) -> icalendar.Calendar:
         if text is None:
             return new_calendar()
         try:
