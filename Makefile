@@ -13,8 +13,8 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SYNC := $(UV) sync --locked --quiet --python $(PYTHON)
 
-.PHONY: run test test-latest lint typecheck unit bench clean docs browser lock lock-upgrade \
-	runtime test-env install
+.PHONY: run test test-latest lint typecheck unit bench bench-smoke clean docs browser lock \
+	lock-upgrade runtime test-env install
 
 # uv itself comes from the package index, into a folder of its own (uv sync manages .venv).
 $(UV):
@@ -40,7 +40,8 @@ typecheck: test-env
 unit: test-env
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
-test: lint typecheck browser unit
+# The README's test command, and CI's (.ci/run): the checks, the suite, the smallest benchmark.
+test: lint typecheck browser unit bench-smoke
 
 # The suite against the newest versions pyproject.toml allows (not CI): a library release
 # that breaks us shows up here before it reaches users. Uses its own venv; uv.lock is untouched.
@@ -66,10 +67,17 @@ browser:
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
 	  echo "Chromium is not installed: the HTML report rendering test will be skipped."
 
+# Figures per world, command and service (README "Benchmark"); one script per line.
 bench: test-env
-	$(BIN)/python benchmarks/bench_sync.py
-	$(BIN)/python benchmarks/bench_overrides.py
+	$(BIN)/python benchmarks/bench_worlds.py
+	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/floor.py
 	$(BIN)/python benchmarks/bench_time_off.py
+
+# The 100-rotation world on every service: fails when a benchmark cannot run or a request
+# count rises above the README's budget table.
+bench-smoke: test-env
+	$(BIN)/python benchmarks/bench_worlds.py --sizes 100
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .venv-latest config/out config/state .mypy_cache .ruff_cache .pytest_cache

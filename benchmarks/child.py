@@ -2,7 +2,7 @@
 
 Started once per world and service, it imports the command line and every backend, then
 reads one JSON line per command on stdin ({"argv": [...], "env": {...}}) and answers one
-JSON line on stdout: the command's wall time, exit code and peak memory. Each command runs
+JSON line on stdout: the command's wall time, CPU time, exit code and peak memory. Each command runs
 in a fork of this process, so it pays no interpreter start nor import (the start is
 measured apart, by bench_startup.py), and its peak resident memory is its own.
 """
@@ -31,7 +31,8 @@ def run_in_fork(argv: list[str], env: dict[str, str]) -> dict[str, float | int]:
         os._exit(run_command(argv, env))
     _, status, usage = os.wait4(pid, 0)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "exit": os.waitstatus_to_exitcode(status),
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
+            "exit": os.waitstatus_to_exitcode(status),
             "peak_mib": usage.ru_maxrss / 1024}  # Linux reports KiB
 
 

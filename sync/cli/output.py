@@ -61,8 +61,8 @@ def print_target(console: Console, name: str, target: TargetResult, verb: str) -
     console.print(headline, markup=True, highlight=False)
     lines = [f"  {SYMBOLS[change.action]} {change.key}: {change.summary}"
              for change in target.changes] + [f"  note: {note}" for note in target.notes]
-    if lines:  # one print: a first sync of 10,000 events is 10,000 lines
-        console.print(plain("\n".join(lines)), markup=False, highlight=False)
+    if lines:  # one print, and the terminal wraps: a first sync of 10,000 events is 10,000
+        console.print(plain("\n".join(lines)), markup=False, highlight=False, soft_wrap=True)
 
 
 def print_report(console: Console, report: Report) -> None:
