@@ -4,14 +4,8 @@ rich, pydantic, the engine) is imported, so it costs little more than starting P
 from __future__ import annotations
 
 import sys
-from importlib import metadata
 
-
-def package_version() -> str:
-    try:
-        return metadata.version("rotation-sync")
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown"
+from sync.cli.version import package_version
 
 
 def main() -> None:
