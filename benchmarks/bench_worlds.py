@@ -6,7 +6,9 @@ first sync and a no-op sync, and prints each one's wall time (the best of 3 for 
 run again: all but the first sync), CPU time, peak memory and requests on the wire. Then
 the growth ratio 10,000/1,000 of each time (linear growth keeps it under 12) and the
 checks: every command exits 0, no request count above the README's budget table, the
-local no-op sync of 10,000 rotations under 3 s and of 1,000 under 0.5 s.
+local no-op sync of 10,000 rotations under 3 s and of 1,000 under 0.5 s. Times are judged
+on CPU time (the command's own user + system time): on a shared machine the wall time also
+measures the neighbours; both are printed.
 
     make bench         # or: .venv/bin/python benchmarks/bench_worlds.py
     make bench-smoke   # the 100-rotation world only: --sizes 100
@@ -132,13 +134,16 @@ def table(results: list[Result], budgets: Budgets) -> list[str]:
 
 
 def growth(results: list[Result]) -> list[tuple[bool, str]]:
-    times = {(r.size, r.service, r.command): r.seconds for r in results}
+    """Judged on CPU time: on a shared machine the wall time also measures the neighbours."""
+    runs = {(r.size, r.service, r.command): r for r in results}
     checks = []
-    for (size, service, command), seconds in times.items():
-        if size == 10_000 and (1_000, service, command) in times:
-            ratio = seconds / times[(1_000, service, command)]
-            checks.append((ratio < GROWTH_LIMIT, f"growth 10,000/1,000 of {service} {command}: "
-                                                 f"{ratio:.1f} (target: < {GROWTH_LIMIT})"))
+    for (size, service, command), big in runs.items():
+        small = runs.get((1_000, service, command))
+        if size == 10_000 and small is not None:
+            cpu, wall = big.cpu / small.cpu, big.seconds / small.seconds
+            checks.append((cpu < GROWTH_LIMIT, f"growth 10,000/1,000 of {service} {command}: "
+                                               f"CPU {cpu:.1f}, wall {wall:.1f} "
+                                               f"(target: CPU < {GROWTH_LIMIT})"))
     return checks
 
 
@@ -153,8 +158,9 @@ def checks(results: list[Result], budgets: Budgets) -> list[tuple[bool, str]]:
                       f"(README: <= {'no figure' if budget is None else budget})"))
         if r.service == "local" and r.command == "no-op sync" and r.size in NOOP_LIMITS:
             limit = NOOP_LIMITS[r.size]
-            found.append((r.seconds < limit, f"no-op sync of {r.size:,} on the local backends: "
-                                             f"{r.seconds:.2f} s (target: < {limit} s)"))
+            found.append((r.cpu < limit, f"no-op sync of {r.size:,} on the local backends: "
+                                         f"CPU {r.cpu:.2f} s, wall {r.seconds:.2f} s "
+                                         f"(target: CPU < {limit} s)"))
     missing = [key for key in budgets if key[2] in {r.size for r in results}
                and not any((r.service, r.command, r.size) == key for r in results)]
     found += [(False, f"the README's budget names {key}, which was not measured")
