@@ -12,7 +12,11 @@
  *        GITHUB_TOKEN       fine-grained token, this one repository, Contents: read and write
  *        GITHUB_REPOSITORY  owner/name of the repository running the workflow
  *        SPREADSHEET_ID     the roster sheet's id (its URL: …/d/<id>/edit)
- *        ROSTER_TABS        optional, default "Rotations,People,Overrides,Time off"
+ *        CONFIG_PATH        optional, default "config/rotation-sync.toml": the workflow's
+ *                           config in that repository; the roster's tab names are read from
+ *                           its [source] rotations_tab, people_tab, overrides_tab and
+ *                           [time_off] tab, so renaming a tab there is all it takes
+ *        ROSTER_TABS        optional: tab names separated by commas, instead of the config's
  *        GITHUB_API_URL     optional, GitHub Enterprise: https://HOST/api/v3
  *   3. Run installTrigger once and authorise it; then run testDispatch: a run appears
  *      under the repository's Actions tab.
@@ -22,7 +26,8 @@
 var EVENT_TYPE = 'roster-edited';   // the workflow's `repository_dispatch: types`
 var QUIET_SECONDS = 30;             // edits closer together than this send one dispatch
 var HANDLER = 'onRosterChange';
-var DEFAULT_TABS = 'Rotations,People,Overrides,Time off';
+var DEFAULT_CONFIG_PATH = 'config/rotation-sync.toml';
+var DEFAULT_TABS = ['Rotations', 'People'];   // the config's defaults when it names none
 
 /** Installs (or re-installs) the on-change trigger for the roster sheet. Run it once. */
 function installTrigger() {
@@ -111,16 +116,88 @@ function dispatch(props, hash) {
                   repository + ': ' + hint + '.');
 }
 
-/** A digest of the roster tabs' values: equal digests mean nothing the sync reads changed. */
+/**
+ * A digest of the roster tabs as typed: equal digests mean nothing the sync reads changed.
+ * A cell's formula stands for it, not its result: =NOW() or =RAND() recalculate on every
+ * change (rotation-sync's own status-tab writes too) and must not send a dispatch.
+ */
 function rosterHash(spreadsheet, props) {
-  var names = (props.getProperty('ROSTER_TABS') || DEFAULT_TABS).split(',');
-  var parts = names.map(function (name) {
-    var sheet = spreadsheet.getSheetByName(name.trim());
-    return sheet ? sheet.getDataRange().getValues() : null;
+  var parts = rosterTabs(props).map(function (name) {
+    var sheet = spreadsheet.getSheetByName(name);
+    if (!sheet) {
+      return null;
+    }
+    var range = sheet.getDataRange();
+    var formulas = range.getFormulas();
+    return range.getValues().map(function (row, r) {
+      return row.map(function (value, c) { return formulas[r][c] || value; });
+    });
   });
   var digest = Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, JSON.stringify(parts),
                                        Utilities.Charset.UTF_8);
   return Utilities.base64Encode(digest);
+}
+
+/**
+ * The roster's tab names: ROSTER_TABS when set, else those the rotation-sync config in the
+ * repository names (read through the contents API with the same token, remembered for the
+ * times GitHub cannot answer), else the config's defaults.
+ */
+function rosterTabs(props) {
+  var listed = (props.getProperty('ROSTER_TABS') || '').trim();
+  if (listed) {
+    return listed.split(',').map(function (name) { return name.trim(); });
+  }
+  var text = readConfig(props);
+  if (text !== null) {
+    props.setProperty('TABS_FROM_CONFIG', JSON.stringify(tabsInConfig(text)));
+  }
+  var known = props.getProperty('TABS_FROM_CONFIG');
+  return known ? JSON.parse(known) : DEFAULT_TABS.slice();
+}
+
+/** GET /repos/{owner}/{repo}/contents/{path} as raw text; null when it cannot be read. */
+function readConfig(props) {
+  var repository = required(props, 'GITHUB_REPOSITORY');
+  var api = (props.getProperty('GITHUB_API_URL') || 'https://api.github.com').replace(/\/+$/, '');
+  var path = props.getProperty('CONFIG_PATH') || DEFAULT_CONFIG_PATH;
+  var response = UrlFetchApp.fetch(api + '/repos/' + repository + '/contents/' + path, {
+    method: 'get',
+    headers: {
+      Authorization: 'Bearer ' + required(props, 'GITHUB_TOKEN'),
+      Accept: 'application/vnd.github.raw+json',
+      'X-GitHub-Api-Version': '2022-11-28'
+    },
+    muteHttpExceptions: true
+  });
+  if (response.getResponseCode() !== 200) {
+    console.error('GitHub answered ' + response.getResponseCode() + ' for ' + path +
+                  ' in ' + repository + '; using the tab names read before.');
+    return null;
+  }
+  return response.getContentText();
+}
+
+/** The tab names in a rotation-sync TOML config (string values of the keys that name tabs). */
+function tabsInConfig(text) {
+  var keys = {source: ['rotations_tab', 'people_tab', 'overrides_tab'], time_off: ['tab']};
+  var found = {rotations_tab: 'Rotations', people_tab: 'People'};
+  var section = '';
+  text.split(/\r?\n/).forEach(function (line) {
+    var header = line.match(/^\s*\[\s*([A-Za-z_]+)\s*\]/);
+    if (header) {
+      section = header[1];
+      return;
+    }
+    var pair = line.match(/^\s*([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')/);
+    if (pair && (keys[section] || []).indexOf(pair[1]) >= 0) {
+      var value = pair[2] !== undefined ? JSON.parse('"' + pair[2] + '"') : pair[3];
+      found[section === 'time_off' ? 'time_off_tab' : pair[1]] = value;
+    }
+  });
+  return ['rotations_tab', 'people_tab', 'overrides_tab', 'time_off_tab']
+    .filter(function (key) { return found[key]; })
+    .map(function (key) { return found[key]; });
 }
 
 function removeTriggers() {

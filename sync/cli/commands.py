@@ -20,6 +20,7 @@ from rich.console import Console
 from sync.cli import output
 from sync.cli.guard import DEBUG_ENV, check_html_path, parse_age, unexpected
 from sync.cli.health import verdict
+from sync.cli.ledger_table import print_ledger
 from sync.cli.logs import LogFormat, json_logging, setup_logging
 from sync.cli.report_html import render_html
 from sync.cli.safe import markup_safe, plain
@@ -33,11 +34,14 @@ from sync.core.lived.clock import Clock
 from sync.core.report.participation import build_report
 from sync.core.report.who import MAX_WEEKS
 from sync.core.report.who import who as who_is_on
+from sync.core.tabs.raw import RawRoster
 from sync.errors import RotationSyncError
 from sync.run.config_checks import check_config
 from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
+from sync.run.publish import publish_after_run
 from sync.run.runner import log_result, make_engine, run_sync
+from sync.run.served import ledger_lines, served_view
 from sync.run.state import StateStore
 from sync.run.time_off import time_off_check
 from sync.targets.registry import NAMES
@@ -92,6 +96,7 @@ class Invocation:
         self.config_file = config_path(config)
         self.today = parse_today(today)
         self.only = parse_only(only)
+        self.raw: RawRoster | None = None  # what `validate` read, for the tab titles
 
     def load(self) -> Config:
         return load_config(self.config_file)
@@ -104,9 +109,11 @@ class Invocation:
 
     def validate(self, config: Config) -> RunResult:
         """Only the roster: no target is built, so no secret is needed."""
-        return Engine(make_source(config), {}, self.clock(config),
-                      time_off=time_off_check(config),
-                      configured=config.configured()).validate()
+        engine = Engine(make_source(config), {}, self.clock(config),
+                        time_off=time_off_check(config), configured=config.configured())
+        result = engine.validate()
+        self.raw = engine.raw
+        return result
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)
@@ -218,7 +225,9 @@ def plan(config: ConfigOption = None, today: TodayOption = None, only: OnlyOptio
     """Validate, read every target and print the changes a sync would make; writes nothing."""
     configure_logging(log_format)
     invocation = Invocation(config, today, only, as_json)
-    result = invocation.engine(invocation.load()).run(apply=False)
+    settings = invocation.load()
+    result = invocation.engine(settings).run(apply=False)
+    publish_after_run(settings, result, invocation.clock(settings), apply=False)
     invocation.finish(result)
 
 
@@ -238,6 +247,7 @@ def sync_command(config: ConfigOption = None, today: TodayOption = None,
     settings = invocation.load()
     if dry_run:
         result = invocation.engine(settings).run(apply=False, force_delete=force_delete)
+        publish_after_run(settings, result, invocation.clock(settings), apply=False)
     else:
         result = run_sync(settings, invocation.clock(settings), invocation.only,
                           force_delete)
@@ -321,10 +331,14 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     assert result.roster is not None
     coverage = build_report(result.roster, invocation.clock(settings), tuple(result.conflicts))
     output.print_report(invocation.console, coverage)
+    served = ledger_lines(settings, result.roster, served_view(
+        settings, result.roster, invocation.clock(settings).now))  # the ledger's totals too
+    print_ledger(invocation.console, served)
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))
         invocation.console.print(plain(f"Wrote {html}"), markup=False)
     invocation.emit({"exit_code": 0, **coverage.as_json(),
+                     "ledger": [line.as_json() for line in served],
                      "findings": [f.as_json() for f in result.findings]}, 0)
 
 

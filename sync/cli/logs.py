@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import warnings
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
@@ -75,7 +76,15 @@ def setup_logging(log_format: LogFormat = "text", level: int = logging.WARNING,
     root.setLevel(level)
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    warnings.showwarning = log_warning
     return handler
+
+
+def log_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                file: TextIO | None = None, line: str | None = None) -> None:
+    """A library's `warnings.warn` (the holidays package's "available only from 2001 to
+    2035") as one log line of ours: same format, redacted, JSON when asked, never raw."""
+    logging.getLogger("py.warnings").warning("%s: %s", category.__name__, message)
 
 
 def json_logging() -> bool:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sync.clients.secrets import shown_url
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -69,14 +71,15 @@ def with_retry(call: Callable[[], T], classify: Callable[[Exception], Retryable]
 
 def failed_url(error: BaseException) -> str | None:
     """The URL a failed request went to (requests and the libraries built on it keep it on
-    the exception or its cause), without its query string, which may carry parameters."""
+    the exception or its cause), without its userinfo or query string, which may carry
+    credentials."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         url = getattr(getattr(current, "request", None), "url", None)
         if isinstance(url, str) and url:
-            return url.split("?", 1)[0]
+            return shown_url(url)
         current = current.__cause__ or current.__context__
     return None
 

@@ -3,6 +3,9 @@
 Masked: the environment's tokens, every access token a Google credential of this process
 obtained (registered with `watch`), PEM key material, and whatever follows `Bearer ` or
 `token=` (an error body that echoes a token is masked even when the variable is unset).
+A URL's credentials are secrets too: its userinfo (`user:password@`), query parameters that
+carry tokens or signatures (`?token=`, `&sig=`, `X-Amz-Signature=`, `key=`, ...) and the
+secret path of a private calendar address (`/private-<hex>/`).
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import logging
 import os
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from sync.errors import ConfigError
 
-SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "GITHUB_TOKEN")
+SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "GITHUB_TOKEN", "ROTATION_SYNC_FEED_SECRET")
 MASK = "[secret]"
 PATTERNS = (
     re.compile(r"-----BEGIN[A-Z ]*PRIVATE KEY-----.*?(-----END[A-Z ]*PRIVATE KEY-----|\Z)",
@@ -25,7 +29,13 @@ PATTERNS = (
     re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{6,}"),  # Slack tokens, wherever they appear
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}"),
     re.compile(r"\bya29\.[A-Za-z0-9._-]{6,}"),  # Google OAuth access tokens
+    re.compile(r"(?<=://)[^/\s@\"'<>]+(?=@)"),  # a URL's user:password@
+    re.compile(r"(?<=/private-)[0-9a-fA-F]{12,}"),  # a private calendar address's secret
 )
+# Query parameters whose names say they carry a credential or a signature.
+SECRET_PARAMETER = re.compile(
+    r"(?i)([?&;][\w.-]*(?:token|key|sig|secret|passw|pwd|auth|credential|session|code)"
+    r"[\w.-]*=)[^&\s\"'#<>]+")
 _watched: list[Any] = []
 
 
@@ -54,7 +64,20 @@ def redact(text: str) -> str:
         text = text.replace(value, MASK)
     for pattern in PATTERNS:
         text = pattern.sub(MASK, text)
-    return text
+    return SECRET_PARAMETER.sub(lambda m: m[1] + MASK, text)
+
+
+def shown_url(location: str) -> str:
+    """A URL as it may be shown or stored: scheme, host, port and path only (no userinfo,
+    no query, no fragment), its secret path masked; a path is shown as it is."""
+    try:
+        parts = urlsplit(location)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(an unreadable URL)"
+    if not parts.scheme or not parts.netloc:
+        return redact(location)
+    return redact(f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}")
 
 
 def redact_data(data: Any) -> Any:

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
 
+from sync.config.propose import Propose
+from sync.config.publish import Feeds, Page
 from sync.config.sections import (
     CsvSource,
     History,
@@ -46,6 +48,9 @@ class Settings(Section):
     schedule: Schedule = Schedule()
     history: History = History()
     time_off: TimeOff | None = None
+    propose: Propose = Field(default_factory=dict, validate_default=True)  # relative file
+    feeds: Feeds | None = None
+    page: Page | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -119,7 +124,8 @@ def describe_errors(error: ValidationError) -> str:
 def section_models() -> dict[str, list[type[BaseModel]]]:
     """Each section's models (one per kind), to suggest the key a typo meant."""
     return {"": [Config], "source": [CsvSource, SheetsSource], "notify": [Notify],
-            "schedule": [Schedule], "history": [History],
+            "schedule": [Schedule], "history": [History], "propose": [Propose],
+            "feeds": [Feeds], "page": [Page],
             **{entry.name: [backend.section for backend in entry.backends]
                for entry in TARGETS}}
 

@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from sync.config.model import TAGGED_SECTIONS, Settings
+from sync.config.propose import Propose
+from sync.config.publish import Feeds, Page
 from sync.config.sections import (
     CsvSource,
     History,
@@ -28,6 +30,9 @@ DOC_SECTIONS: list[tuple[str, list[type[Section]]]] = [
     ("schedule", [Schedule]),
     ("history", [History]),
     ("time_off", [TimeOff]),
+    ("propose", [Propose]),
+    ("feeds", [Feeds]),
+    ("page", [Page]),
 ]
 
 
@@ -49,7 +54,8 @@ def section_rows(models: list[type[Section]]) -> list[tuple[str, str, str, str]]
     for model in models:
         kind = kind_name(model)
         for key, info in model.model_fields.items():
-            if key in TAGGED_SECTIONS or key in ("notify", "schedule", "history", "time_off"):
+            if key in TAGGED_SECTIONS or key in ("notify", "schedule", "history", "time_off",
+                                                        "propose", "feeds", "page"):
                 continue
             kinds_of.setdefault(key, []).append(kind)
             meanings.setdefault(key, {})[kind] = info.description or ""

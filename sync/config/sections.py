@@ -4,30 +4,30 @@ Each target family declares its own sections (`sync/targets/<family>/settings.py
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo
 
+from sync.clients.secrets import shown_url
+from sync.clients.urls import scheme_problem
+from sync.config.durations import bounded, days_of, seconds_of
 from sync.core.limits import MAX_KEEP_RUNS
-from sync.core.section import LocalPath, Section, relative_to_config
+from sync.core.section import LocalPath, Section, checked_path_text, relative_to_config
 
-DURATION = re.compile(r"(\d+)\s*([smh])")
-MIN_POLL_SECONDS = 10  # Sheets allows 60 reads a minute per user; leave room for the rest
+# Sheets allows 60 reads a minute per user: 10s leaves room for the rest; a day is the
+# nightly run's own rhythm.
+POLL_BOUNDS = ("10s", "24h")
 
 
 def duration_seconds(text: str) -> int:
-    """"90s", "5m", "1h" as seconds; ValueError otherwise."""
-    match = DURATION.fullmatch(text.strip().lower())
-    if not match:
-        raise ValueError(f"{text!r} is not a duration such as \"60s\", \"5m\" or \"1h\"")
-    return int(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2]]
+    """A poll interval as seconds; ValueError naming the bounds otherwise."""
+    return seconds_of(text, "poll", *POLL_BOUNDS)
 
 
 def _poll_interval(text: str | None) -> str | None:
-    if text is not None and duration_seconds(text) < MIN_POLL_SECONDS:
-        raise ValueError(f"poll must be at least {MIN_POLL_SECONDS}s")
+    if text is not None:
+        duration_seconds(text)
     return text
 
 
@@ -72,8 +72,8 @@ class Schedule(Section):
     cron: str = Field("0 2 * * *", description="When `schedule` syncs, in `timezone` (crontab "
                       "syntax: minute hour day month weekday); it also syncs at each handoff.")
     poll: Annotated[str | None, AfterValidator(_poll_interval)] = Field(
-        None, description="Also read the roster this often (e.g. \"60s\", \"5m\") and sync "
-        "an edit once two polls in a row read it; unset = off.")
+        None, description="Also read the roster this often (\"10s\" to \"24h\", e.g. \"60s\", "
+        "\"5m\") and sync an edit once two polls in a row read it; unset = off.")
 
     @property
     def poll_seconds(self) -> int | None:
@@ -90,23 +90,20 @@ Source = Annotated[CsvSource | SheetsSource, Field(discriminator="kind")]
 
 
 # -- time off ----------------------------------------------------------------------------
-HORIZON = re.compile(r"^\s*(\d+)\s*([dw])\s*$")
-LOOPBACK = ("http://127.0.0.1", "http://localhost", "http://[::1]")
-
-
-def _horizon(value: str) -> str:
-    if not HORIZON.match(value):
-        raise ValueError(f"{value!r} is not a number of days or weeks, such as \"30d\" or \"4w\"")
-    return value
+HORIZON = ("horizon", "0d", "730d")  # two years: the calendars' reads stay small
+DEADLINE = ("ics_deadline", "1s", "10m")  # the HR feed's whole fetch; the run holds its lock
 
 
 def _feed(value: str, info: ValidationInfo) -> str:
-    """An https URL as it is; a path relative to the config file's folder."""
-    if value.startswith("https://") or value.startswith(LOOPBACK):
-        return value
+    """A URL as it is (https, or http to this machine, judged on the parsed URL); a path
+    relative to the config file's folder. The URL is never repeated in an error: it may
+    carry a credential."""
     if "://" in value:
-        raise ValueError(f"{value!r}: the feed must be an https:// URL or a file path")
-    return str(relative_to_config(Path(value), info))
+        problem = scheme_problem(value)
+        if problem:
+            raise ValueError(f"{shown_url(value)} cannot be the feed: {problem}")
+        return value
+    return str(relative_to_config(Path(checked_path_text(value)), info))
 
 
 class TimeOff(Section):
@@ -116,11 +113,16 @@ class TimeOff(Section):
                                    "out as the tab.")
     google_calendar: bool = Field(False, description="Read the engineers' out-of-office "
                                   "events (domain-wide delegation, calendar.events.readonly).")
-    horizon: Annotated[str, AfterValidator(_horizon)] = Field(
+    horizon: Annotated[str, bounded(*HORIZON)] = Field(
         "30d", description="Rotations starting within this time (and running ones) are "
-        "checked against calendars (\"30d\", \"6w\").")
+        "checked against calendars (\"30d\", \"6w\"; at most \"730d\").")
     ics_url: Annotated[str, AfterValidator(_feed)] | None = Field(
         None, description="An HR system's time-off feed (ICS): an https URL or a path.")
+    ics_deadline: Annotated[str, bounded(*DEADLINE)] = Field(
+        "20s", description="The longest the HR feed's whole fetch may take (redirects and "
+        "retries included), \"1s\" to \"10m\".")
+    ics_redirect_hosts: tuple[str, ...] = Field(
+        (), description="Hosts other than the feed's own that its redirects may lead to.")
     holidays: bool = Field(False, description="Public holidays in each person's People "
                            "Country count as time off.")
     calendar_endpoint: str = Field("https://www.googleapis.com/calendar/v3/",
@@ -129,6 +131,9 @@ class TimeOff(Section):
 
     @property
     def horizon_days(self) -> int:
-        match = HORIZON.match(self.horizon)
-        assert match is not None
-        return int(match[1]) * (7 if match[2] == "w" else 1)
+        """Whole days, rounded up: "36h" reaches into the second day."""
+        return days_of(self.horizon, *HORIZON)
+
+    @property
+    def deadline_seconds(self) -> int:
+        return seconds_of(self.ics_deadline, *DEADLINE)

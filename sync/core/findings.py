@@ -59,6 +59,14 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
                                      "row covers"),
     "time-off-unreadable": ("warning", "a time-off source (a person's calendar, the HR feed, "
                                        "a country's holidays) could not be read"),
+    # propose and the served-time record (issue 24)
+    "bad-eligible": ("error", "a People Eligible that is not yes, no or empty"),
+    "propose-unfilled": ("warning", "`propose` found no engineer free for a slot: it stays "
+                                    "TBD"),
+    "propose-due-missed": ("warning", "a People Due by that no rotation up to that day can "
+                                      "meet"),
+    "past-edited": ("warning", "a roster edit changes who served a day the served-time "
+                               "record already holds (the record keeps what was served)"),
 }
 
 

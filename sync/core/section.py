@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo
+
+MAX_PATH_CHARS = 4096  # PATH_MAX on Linux: longer is a typo or an attack, never a file
 
 
 def relative_to_config(path: Path, info: ValidationInfo) -> Path:
@@ -14,7 +16,22 @@ def relative_to_config(path: Path, info: ValidationInfo) -> Path:
     return path if path.is_absolute() or base is None else Path(base) / path
 
 
-LocalPath = Annotated[Path, AfterValidator(relative_to_config)]
+def checked_path_text(text: str) -> str:
+    """A path a file system could hold: no NUL byte, not absurdly long, not empty."""
+    if not text.strip():
+        raise ValueError("the path is empty")
+    if "\x00" in text:
+        raise ValueError("the path holds a NUL character")
+    if len(text) > MAX_PATH_CHARS:
+        raise ValueError(f"the path is longer than {MAX_PATH_CHARS} characters")
+    return text
+
+
+def _path_text(value: object) -> object:
+    return checked_path_text(value) if isinstance(value, str) else value
+
+
+LocalPath = Annotated[Path, BeforeValidator(_path_text), AfterValidator(relative_to_config)]
 
 
 class Section(BaseModel):

@@ -1,9 +1,11 @@
 """Findings on the cells (`[source] cell_notes = true`) and the protected status tab.
 
 A manager fixes what they see where they are looking: each finding that names a row and a
-column becomes a note on that very cell, beginning with `rotation-sync: `. Notes of ours
-whose finding is gone are cleared; a note that does not begin with `rotation-sync:` is a
-person's and is never changed (their cell gets no note of ours).
+column becomes a note on that very cell, beginning with `rotation-sync: `. A note is ours
+only when the state store records that we wrote that very text on that cell: those whose
+finding is gone are cleared. Any other note is a person's (even one that begins with
+"rotation-sync:", or ours once a person edited it) and is never changed: their cell gets no
+note of ours.
 
 The request budget: the notes a run wants are compared with the notes the last run left
 (remembered in the state store), so a run whose findings did not change makes no request at
@@ -32,7 +34,6 @@ if TYPE_CHECKING:  # gspread and google-auth load only for a Sheets source (afte
 log = logging.getLogger(__name__)
 
 PREFIX = "rotation-sync: "
-OURS = "rotation-sync:"
 
 
 def roster_tabs(raw: RawRoster) -> list[RawTab]:
@@ -67,13 +68,17 @@ def on_cell(finding: Finding) -> str:
     return finding.message.removeprefix(f"{finding.tab} row {finding.row}: ")
 
 
-def changes(wanted: dict[CellKey, str], found: dict[CellKey, str]) -> dict[CellKey, str | None]:
-    """What to write: our notes that differ, ours to clear; a person's note is left alone."""
-    cells = wanted.keys() | {cell for cell, text in found.items() if text.startswith(OURS)}
+def changes(wanted: dict[CellKey, str], found: dict[CellKey, str],
+            written: dict[CellKey, str]) -> dict[CellKey, str | None]:
+    """What to write: our notes that differ, ours to clear; a person's note is left alone.
+    `written` is what the last run recorded writing: a found note is ours only if it is
+    exactly that."""
+    ours = {cell for cell, text in found.items() if written.get(cell) == text}
+    cells = wanted.keys() | ours
     out: dict[CellKey, str | None] = {}
     for cell in sorted(cells):
         now = found.get(cell)
-        if now is not None and not now.startswith(OURS):
+        if now is not None and cell not in ours:
             continue
         if now != wanted.get(cell):
             out[cell] = wanted.get(cell)
@@ -88,16 +93,24 @@ def as_memory(notes: dict[CellKey, str]) -> list[list[object]]:
     return [[tab, row, col, text] for (tab, row, col), text in sorted(notes.items())]
 
 
+def from_memory(recorded: object) -> dict[CellKey, str]:
+    """The notes the last run wrote; none when the state store has no record of them."""
+    entries = recorded if isinstance(recorded, list) else []
+    return {(str(e[0]), int(e[1]), int(e[2])): str(e[3]) for e in entries
+            if isinstance(e, list) and len(e) == 4}
+
+
 def update_cell_notes(source: SheetsSource, store: StateStore, findings: list[Finding],
                       raw: RawRoster) -> int:
     """Put the findings on their cells; the number of notes written or cleared."""
     wanted = wanted_notes(findings, raw)
-    if store.recall(memory_key(source)) == as_memory(wanted):
+    recorded = store.recall(memory_key(source))
+    if recorded == as_memory(wanted):
         return 0  # as the last run left them: no request at all
     from sync.sources.sheets_cells import read_notes, write_notes
 
     current = read_notes(source, [tab.name for tab in roster_tabs(raw)])
-    todo = changes(wanted, current.notes)
+    todo = changes(wanted, current.notes, from_memory(recorded))
     if todo:
         write_notes(source, current.sheet_ids, todo)
     store.remember(memory_key(source), as_memory(wanted))

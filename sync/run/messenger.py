@@ -33,7 +33,9 @@ UNREACHABLE = frozenset({"channel_not_found", "user_not_found", "user_disabled",
                          "account_inactive", "cannot_dm_bot", "user_not_visible",
                          "not_allowed", "messages_tab_disabled", "is_archived",
                          "restricted_action", "not_in_channel"})
-FIRST_RUN_WINDOW = timedelta(days=1)
+# A message about a moment more than this far back is never sent: with the state store
+# lost, it may have been sent already (and a day-old handoff is not news).
+STALE = timedelta(days=1)
 log = logging.getLogger("sync.run")
 
 
@@ -106,7 +108,7 @@ class Messenger:
             if isinstance(message, Post):
                 notes += self.post(message, book, now, dry_run)
             elif isinstance(message, Reminders):
-                notes += self.remind(message, book, dry_run)
+                notes += self.remind(message, book, now, dry_run)
             else:
                 notes += self.tell_shift_changes(message, book, dry_run)
         return notes
@@ -117,7 +119,7 @@ class Messenger:
         last = self.memory.recall(once.key) if once else None
         if once is not None and last == once.value:
             return []
-        if once is not None and last is None and now - once.since >= FIRST_RUN_WINDOW:
+        if once is not None and now - once.since >= STALE:  # lost state or a first run
             if not dry_run:
                 self.memory.remember(once.key, once.value)
             return [once.quietly]
@@ -190,18 +192,23 @@ class Messenger:
         return None
 
     # -- reminders before a shift ----------------------------------------------------------
-    def remind(self, message: Reminders, book: Addressbook, dry_run: bool) -> list[str]:
+    def remind(self, message: Reminders, book: Addressbook, now: datetime,
+               dry_run: bool) -> list[str]:
         """Each reminder at most once per person, Start and lead: remembered as soon as it
         is sent, or may have been (Slack did not confirm), or cannot be (a warning), so no
-        run repeats one. Memory of rotations that have begun is dropped."""
+        run repeats one. One due more than a day ago is only remembered: with the state
+        lost it may have been sent. Memory of rotations that have begun is dropped."""
         sent = {key for key in self.memory.recall(message.sent_key) or []
                 if key.split(" ")[1] >= message.today.isoformat()}
         pending = [r for r in message.due if not set(r.covers) <= sent]
         if dry_run:
-            return [f"would remind {whom(r)}: {r.text}" for r in pending]
+            return [f"would remind {whom(r)}: {r.text}" for r in pending
+                    if now - r.due_at <= STALE]
         notes = []
         for reminder in pending:
-            notes.append(self.send_reminder(reminder, book))
+            notes.append(self.send_reminder(reminder, book) if now - reminder.due_at <= STALE
+                         else f"not reminding {whom(reminder)}: that reminder was due "
+                         f"{reminder.due_at:%Y-%m-%d %H:%M %Z}, more than a day ago")
             sent |= set(reminder.covers)
             self.memory.remember(message.sent_key, sorted(sent))
         return notes

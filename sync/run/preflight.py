@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from sync.config.model import Config
+from sync.config.publish import FEED_SECRET
 from sync.config.sections import SheetsSource
 from sync.errors import ConfigError
 from sync.targets.calendar.settings import GoogleCalendar
@@ -46,6 +47,8 @@ def needed(config: Config, only: set[str] | None) -> list[tuple[str, str]]:
     if isinstance(handbook, GithubHandbook) and chosen("handbook"):
         secrets.append(("GITHUB_TOKEN", '[handbook] kind = "github" needs a GitHub token '
                                         f"with Contents and Pull requests on {handbook.repo}"))
+    if config.feeds is not None:
+        secrets.append((FEED_SECRET, "[feeds] names each person's feed file after it"))
     return secrets
 
 

@@ -22,6 +22,8 @@ from sync.run.messenger import Memory, Messenger, Transport
 from sync.run.notify import notify_after_run
 from sync.run.poll import remember_synced
 from sync.run.preflight import check_secrets
+from sync.run.publish import check_publish, publish_after_run
+from sync.run.served import record_served
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
 from sync.run.time_off import time_off_check
@@ -49,17 +51,20 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
     `messenger` replaces where this run's messages and notices go."""
     store = StateStore(config.state_dir)
     store.check()  # before any write: a store that cannot be used is exit 2, nothing written
+    check_publish(config)  # the same for the feeds' and the page's folders
     with store.lock():
         started = datetime.now(UTC)
         try:
             engine = make_engine(config, clock, only, store, messenger)
             result = engine.run(apply=True, force_delete=force_delete)
+            publish_after_run(config, result, clock, apply=True)
         except RotationSyncError as error:
             store.record(started, "sync", error.exit_code, "error", {}, [],
                          {"error": redact(str(error))}, keep=config.history.keep_runs)
             log_error(started, error, trigger)
             raise
         assert engine.messenger is not None
+        result.findings.extend(record_served(store, result, clock.now, engine.raw))
         remember_synced(store, engine.raw)
         notice = notify_after_run(config, result, store, engine.messenger.transport)
         post_time_off(config, result, engine.messenger, clock)

@@ -53,6 +53,9 @@ POLL_JOB = "poll"
 RUN_NOW_JOB = "sync at start"
 HANDOFF_PREFIX = "handoff "
 REMINDER_PREFIX = "reminder "
+RETRY_PREFIX = "retry "  # not a handoff job: re-planning the handoffs keeps it
+RETRY = re.compile(r"(handoff [^(]+?)(?: \(retry (\d+)\))?")
+HANDOFF_RETRIES, HANDOFF_RETRY_AFTER = 4, timedelta(seconds=15)
 MISFIRE_GRACE_SECONDS = 3600  # a run up to an hour late (a suspended laptop) still happens
 CRONTAB_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
@@ -211,10 +214,25 @@ class NightlySync:
         except LockBusy:
             log.warning("sync [%s] skipped: another rotation-sync run holds the lock; it "
                         "does the same work.", trigger)
+            self.retry_handoff(trigger)
         except RotationSyncError:
             pass  # the runner logged the run's one line
         except Exception:
             log.exception("sync [%s] failed unexpectedly; the next run tries again.", trigger)
+
+    def retry_handoff(self, trigger: str) -> None:
+        """The page, the group and the topic must follow a handoff within a minute: when
+        another process holds the lock at that moment (its run began before the handoff),
+        the handoff run is tried again every 15 s, up to 4 times."""
+        match = RETRY.fullmatch(trigger)
+        if match is None or int(match[2] or 0) >= HANDOFF_RETRIES:
+            return  # the nightly run is not in a hurry; a handoff is retried a few times
+        attempt = int(match[2] or 0) + 1
+        moment = self.now() + HANDOFF_RETRY_AFTER
+        self.scheduler.add_job(self.run, DateTrigger(moment, timezone=self.config.tz),
+                               args=[f"{match[1]} (retry {attempt})"],
+                               id=f"{RETRY_PREFIX}{match[1]}", name=f"retry {match[1]}",
+                               replace_existing=True)
 
     # -- handoff runs ------------------------------------------------------------------------
     def plan_handoffs(self) -> None:

@@ -139,8 +139,8 @@ class StateStore:
         if not (self.state_dir / DB_NAME).exists():
             return None
         with self.connect() as db:
-            row = db.execute(f"SELECT {COLUMNS} FROM runs WHERE exit_code = 0 "
-                             "ORDER BY id DESC LIMIT 1").fetchone()
+            row = db.execute(f"SELECT {COLUMNS} FROM runs WHERE exit_code = 0 AND "
+                             "command = 'sync' ORDER BY id DESC LIMIT 1").fetchone()
         return to_record(row) if row else None
 
     def remember(self, key: str, value: Any) -> None:

@@ -18,7 +18,9 @@ from sync.core.tabs.raw import RawRoster
 from sync.errors import ConfigError
 from sync.sources.time_off import Unreadable
 
-Reader = Callable[[Person, date, date], "list[Absence] | Unreadable"]
+# A reader's answer: what it found (an item it could not read is an Unreadable among them),
+# or one Unreadable for the whole source.
+Reader = Callable[[Person, date, date], "list[Absence] | list[Absence | Unreadable] | Unreadable"]
 
 
 class TimeOffCheck:
@@ -28,11 +30,7 @@ class TimeOffCheck:
     def check(self, roster: Roster, raw: RawRoster, clock: Clock,
               findings: Findings) -> list[Conflict]:
         absences: list[Absence] = []
-        for problem in self.gather(roster, clock, absences):
-            where = raw.people.name if problem.person else "Time off"
-            findings.warning("time-off-unreadable", where,
-                             problem.person.row if problem.person else None,
-                             "Email" if problem.person else None, problem.text)
+        report_unreadable(self.gather(roster, clock, absences), raw.people.name, findings)
         found = conflicts(roster, absences, clock.today)
         report_conflicts(found, raw.rotations.name, findings)
         return found
@@ -40,7 +38,7 @@ class TimeOffCheck:
     def gather(self, roster: Roster, clock: Clock, into: list[Absence]) -> list[Unreadable]:
         problems: list[Unreadable] = []
         if self.section.ics_url:
-            problems += self.read_feed(roster, into)
+            problems += self.read_feed(roster, live(roster, clock.today, None), into)
         if self.section.holidays:
             problems += per_person(roster, live(roster, clock.today, None), holiday_reader(),
                                    into)
@@ -50,15 +48,41 @@ class TimeOffCheck:
                 problems += per_person(roster, window, self.calendar_reader(), into)
         return problems
 
-    def read_feed(self, roster: Roster, into: list[Absence]) -> list[Unreadable]:
+    def read_feed(self, roster: Roster, rotations: list[Rotation],
+                  into: list[Absence]) -> list[Unreadable]:
+        """Only the days the live rotations span are expanded: a daily RRULE without end
+        stays a few hundred days."""
+        if not rotations:
+            return []
+        return self.feed_between(roster, min(r.start for r in rotations),
+                                 max(r.end for r in rotations), into)
+
+    def feed_between(self, roster: Roster, first: date, last: date,
+                     into: list[Absence]) -> list[Unreadable]:
+        from sync.clients.fetch import FetchLimits
         from sync.sources.time_off.feed import read_feed
 
         assert self.section.ics_url is not None
-        found = read_feed(self.section.ics_url, roster.people.values())
-        if isinstance(found, Unreadable):
-            return [found]
+        limits = FetchLimits(deadline=self.section.deadline_seconds,
+                             redirect_hosts=frozenset(self.section.ics_redirect_hosts))
+        found, problems = read_feed(self.section.ics_url, roster.people.values(), first, last,
+                                    limits)
         into += found
-        return []
+        return problems
+
+    def gather_for_planning(self, roster: Roster, first: date, last: date,
+                            into: list[Absence]) -> list[Unreadable]:
+        """Everyone Eligible from `first` to `last`, for `propose`. Public holidays do not
+        count: nearly every 4-week rotation holds one, so they would exclude everyone."""
+        problems: list[Unreadable] = []
+        if self.section.ics_url:
+            problems += self.feed_between(roster, first, last, into)
+        if self.section.google_calendar:
+            read = self.calendar_reader()
+            for person in sorted(roster.people.values(), key=lambda p: p.key):
+                if person.eligible:
+                    problems += collect(read(person, first, last), into)
+        return problems
 
     def calendar_reader(self) -> Reader:
         from sync.sources.time_off.calendar import OutOfOffice
@@ -89,12 +113,24 @@ def per_person(roster: Roster, rotations: list[Rotation], read: Reader,
             spans[handle.lower()] = (min(first, rotation.start), max(last, rotation.end))
     problems = []
     for key, (first, last) in spans.items():
-        found = read(roster.people[key], first, last)
-        if isinstance(found, Unreadable):
-            problems.append(found)
-        else:
-            into += found
+        problems += collect(read(roster.people[key], first, last), into)
     return problems
+
+
+def collect(found: list[Absence] | list[Absence | Unreadable] | Unreadable,
+            into: list[Absence]) -> list[Unreadable]:
+    """A reader's absences go `into`; what it could not read is returned."""
+    items = [found] if isinstance(found, Unreadable) else found
+    into += [item for item in items if isinstance(item, Absence)]
+    return [item for item in items if isinstance(item, Unreadable)]
+
+
+def report_unreadable(problems: list[Unreadable], people_tab: str, findings: Findings) -> None:
+    """`time-off-unreadable` on the person's People row, or on the Time off source."""
+    for problem in problems:
+        findings.warning("time-off-unreadable", people_tab if problem.person else "Time off",
+                         problem.person.row if problem.person else None,
+                         "Email" if problem.person else None, problem.text)
 
 
 def time_off_check(config: Config) -> TimeOffCheck | None:

@@ -62,6 +62,7 @@ class SheetsSource:
         self.people_tab = people_tab
         self.overrides_tab = overrides_tab
         self.status_tab = status_tab
+        self.written_for = "[source] status_tab"  # what needs the write access, for errors
         self.creds = creds or credentials(scopes_for(status_tab or writable))
         self.email = acting_as or account_email(self.creds)
         self.endpoint = checked_endpoint(endpoint)
@@ -87,10 +88,19 @@ class SheetsSource:
 
     # -- reading ---------------------------------------------------------------------
     def read(self) -> RawRoster:
+        return self.read_rendered(READ_PARAMS)
+
+    def read_edits(self) -> RawRoster:
+        """The tabs as people typed them: formulas, not their results. A volatile cell
+        (=NOW(), =RAND()) reads the same until someone edits it, so the poll that compares
+        these sees edits, never recalculation (writing the status tab recalculates)."""
+        return self.read_rendered({**READ_PARAMS, "valueRenderOption": "FORMULA"})
+
+    def read_rendered(self, params: dict[str, str]) -> RawRoster:
         ranges = [quote_tab(title) for _key, title in self.tabs()]
         try:
             body = self.send(lambda: self.http.values_batch_get(
-                self.spreadsheet_id, ranges, params=dict(READ_PARAMS)), "reading the roster")
+                self.spreadsheet_id, ranges, params=dict(params)), "reading the roster")
         except MissingTab as missing:
             raise self.missing_tab_error(str(missing)) from None
         rotations, people, *rest = value_ranges(body, len(ranges))
@@ -211,7 +221,7 @@ class SheetsSource:
         if writing:
             return (f"{who} cannot write the '{self.status_tab}' tab of spreadsheet "
                     f"{self.spreadsheet_id}: share the sheet with {whom} as Editor (needed for "
-                    "[source] status_tab).")
+                    f"{self.written_for}).")
         return (f"{who} cannot read spreadsheet {self.spreadsheet_id}: share the sheet with "
                 f"{whom} (Viewer is enough).")
 

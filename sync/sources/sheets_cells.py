@@ -64,17 +64,31 @@ def write_notes(source: SheetsSource, sheet_ids: Mapping[str, int],
 
 def protect_tab(source: SheetsSource, tab: str) -> bool:
     """Make `tab` editable only by the service account; False if it was already protected.
-    One spreadsheets.get, and one batchUpdate only when the protection is missing."""
+    One spreadsheets.get, and one batchUpdate only when the protection is missing.
+
+    Only a protection of that tab's own whole range counts: a person's protection of its
+    header row, or of another tab, leaves the status tab open to edits."""
     body = source.send(lambda: source.http.fetch_sheet_metadata(source.spreadsheet_id, params={
-        "ranges": [quote_tab(tab)], "fields": "sheets(properties(sheetId),protectedRanges)"}),
+        "ranges": [quote_tab(tab)],
+        "fields": "sheets(properties(sheetId,title),protectedRanges)"}),
         "reading the status tab's protection")
-    sheet = (body.get("sheets") or [{}])[0]
-    if any(not p.get("warningOnly") for p in sheet.get("protectedRanges") or []):
-        return False
+    sheets = body.get("sheets") or [{}]
+    sheet = next((s for s in sheets if s.get("properties", {}).get("title") == tab), sheets[0])
     sheet_id = int(sheet.get("properties", {}).get("sheetId", 0))
+    if any(guards_whole_tab(p, sheet_id) for p in sheet.get("protectedRanges") or []):
+        return False
     protected = {"range": {"sheetId": sheet_id}, "description": PROTECTION_NOTE,
                  "warningOnly": False, "editors": {"users": [source.email]}}
     source.send(lambda: source.http.batch_update(source.spreadsheet_id, {"requests": [
         {"addProtectedRange": {"protectedRange": protected}}]}),
         "protecting the status tab", writing=True)
     return True
+
+
+def guards_whole_tab(protection: Mapping[str, Any], sheet_id: int) -> bool:
+    """An enforced protection whose range is the tab itself (no row or column bounds)."""
+    where = protection.get("range") or {}
+    bounded = any(key in where for key in ("startRowIndex", "endRowIndex",
+                                           "startColumnIndex", "endColumnIndex"))
+    return (not protection.get("warningOnly") and int(where.get("sheetId", 0)) == sheet_id
+            and not bounded)

@@ -254,8 +254,8 @@ def test_python_dash_m_and_the_example_config(tmp_path: Path) -> None:
     page = "handbook/escalation-engineer-rotation.md"
     assert (tmp_path / "config" / page).read_bytes() == (root / page).read_bytes()
     second = subprocess.run(command, capture_output=True, text=True, timeout=CEILING)
-    changes = [t["changes"] for t in json.loads(second.stdout)["targets"].values()]
-    assert changes == [[], [], []]
+    changes = {name: t["changes"] for name, t in json.loads(second.stdout)["targets"].items()}
+    assert changes == {"calendar": [], "slack": [], "handbook": [], "page": []}
 
 
 def test_moving_the_only_rotation_is_not_a_mass_delete(workspace: Workspace) -> None:

@@ -462,7 +462,8 @@ const tabs = {Rotations: [['Start', 'End', 'Engineers']], People: [['GitHub']],
 const fetches = [], triggers = [];
 let status = 204, duringSleep = null;
 const sheet = {getName: () => 'Roster',
-               getSheetByName: n => n in tabs ? {getDataRange: () => ({getValues: () => tabs[n]})}
+               getSheetByName: n => n in tabs ? {getDataRange: () => ({
+                 getValues: () => tabs[n], getFormulas: () => tabs[n].map(r => r.map(() => ''))})}
                                               : null};
 Object.assign(globalThis, {
   PropertiesService: {getScriptProperties: () => ({
@@ -473,7 +474,9 @@ Object.assign(globalThis, {
               base64Encode: b => Buffer.from(b).toString('base64'),
               DigestAlgorithm: {SHA_256: 'SHA_256'}, Charset: {UTF_8: 'UTF_8'}},
   SpreadsheetApp: {openById: id => sheet},
-  UrlFetchApp: {fetch: (url, o) => { fetches.push({url, method: o.method, headers: o.headers,
+  UrlFetchApp: {fetch: (url, o) => { if (o.method === 'get') {  // the config: not found
+                                       return {getResponseCode: () => 404}; }
+                                     fetches.push({url, method: o.method, headers: o.headers,
                                                     body: JSON.parse(o.payload)});
                                      return {getResponseCode: () => status,
                                              getContentText: () => ''}; }},

@@ -124,9 +124,17 @@ def test_a_late_first_run_sends_one_reminder_not_two(reminding: Workspace) -> No
     assert messages(reminding) == expected("1 day"), "the 7d reminder is settled, not late"
 
 
-def test_reminders_are_counted_from_now_when_a_run_is_late(reminding: Workspace) -> None:
-    sync_at(reminding, datetime(2026, 10, 28, 17, 0, tzinfo=UTC))
-    assert messages(reminding) == expected("5 days")
+def test_a_reminder_up_to_a_day_late_is_still_sent(reminding: Workspace) -> None:
+    sync_at(reminding, datetime(2026, 10, 27, 15, 59, tzinfo=UTC))  # 24 hours late
+    assert messages(reminding) == expected("7 days")
+
+
+def test_a_reminder_due_more_than_a_day_ago_is_not_sent(reminding: Workspace) -> None:
+    document = sync_at(reminding, datetime(2026, 10, 28, 17, 0, tzinfo=UTC))
+    assert messages(reminding) == []
+    assert any(note.startswith("not reminding Valery Bugakov (@valerybugakov): that "
+                               "reminder was due 2026-10-26 09:00 PDT, more than a day ago")
+               for note in document["targets"]["slack"]["notes"])
 
 
 @pytest.mark.parametrize(("start", "lead", "moment"), [

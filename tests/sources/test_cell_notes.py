@@ -99,11 +99,21 @@ def test_a_person_s_note_on_a_bad_cell_is_never_replaced(noted: Workspace,
     assert google.sheets.notes(SHEET_ID, "Rotations")["B3"] == "checking with Bolaji"
 
 
-def test_a_note_of_ours_left_by_hand_elsewhere_is_cleared(noted: Workspace,
-                                                          google: FakeGoogle) -> None:
-    google.sheets.set_note(SHEET_ID, "People", "C4", "rotation-sync: an old finding")
+def test_a_person_s_note_that_starts_like_ours_is_never_cleared(noted: Workspace,
+                                                                 google: FakeGoogle) -> None:
+    google.sheets.set_note(SHEET_ID, "People", "C4", "rotation-sync: please ignore Kenji")
     sync(noted)
-    assert "C4" not in google.sheets.notes(SHEET_ID, "People")
+    assert google.sheets.notes(SHEET_ID, "People")["C4"] == "rotation-sync: please ignore Kenji"
+
+
+def test_a_note_of_ours_that_a_person_edited_is_theirs(noted: Workspace,
+                                                       google: FakeGoogle) -> None:
+    sync(noted)
+    edited = "rotation-sync: End 2022-09-01 is before Start 2022-09-07. Fixing it - Ana"
+    google.sheets.set_note(SHEET_ID, "Rotations", "B3", edited)
+    set_end(google, "2022-10-09")
+    sync(noted)
+    assert google.sheets.notes(SHEET_ID, "Rotations")["B3"] == edited
 
 
 def test_notes_off_writes_no_note(workspace: Workspace, google: FakeGoogle) -> None:
@@ -128,6 +138,21 @@ def test_the_status_tab_is_protected_for_the_service_account_only(protected: Wor
     assert len(ranges) == 1
     assert ranges[0]["editors"]["users"] == [EMAIL]
     assert not ranges[0].get("warningOnly")
+
+
+@pytest.mark.parametrize(("tab", "rows"), [("Sync status", (0, 1)), ("Rotations", None)])
+def test_another_protection_does_not_count_as_the_status_tabs(
+        workspace: Workspace, google: FakeGoogle, tab: str, rows: tuple[int, int] | None
+        ) -> None:
+    set_end(google, "2022-10-09")
+    configure(workspace, google, 'status_tab = "Sync status"')
+    sync(workspace)  # the status tab exists now, unprotected
+    google.sheets.protect(SHEET_ID, tab, [EMAIL, "ana@example.com"], rows=rows)
+    configure(workspace, google, 'status_tab = "Sync status"\nprotect_status_tab = true')
+    sync(workspace)
+    whole = [p for p in google.sheets.protected_ranges(SHEET_ID, "Sync status")
+             if set(p["range"]) == {"sheetId"}]
+    assert [p["editors"]["users"] for p in whole] == [[EMAIL]]
 
 
 def test_the_protection_is_added_once(protected: Workspace, google: FakeGoogle) -> None:

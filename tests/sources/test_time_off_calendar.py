@@ -18,6 +18,7 @@ from sync.run.time_off import TimeOffCheck
 from sync.sources.time_off.calendar import SCOPE
 from tests.conftest import Workspace
 from tests.helpers import PEOPLE, make_clock, make_roster
+from tests.wire.fakes.base import Response
 from tests.wire.fakes.google import (
     CALENDAR_EVENTS_READONLY_SCOPE,
     FakeGoogle,
@@ -116,3 +117,19 @@ def test_a_sync_with_an_unreadable_calendar_still_succeeds(google: FakeGoogle,
     assert {(f["tab"], f["row"], f["column"]) for f in warnings} == {
         ("People", 2, "Email"), ("People", 4, "Email"), ("People", 5, "Email")}
     assert "ya29" not in json.dumps(document)
+
+
+def test_an_out_of_office_event_that_cannot_be_read_is_one_warning_and_the_rest_is_used(
+        google: FakeGoogle) -> None:
+    items = [{"status": "confirmed", "start": {"date": "2026-11-20"},
+              "end": {"date": "2026-11-23"}},
+             {"status": "confirmed", "start": {"date": "2026-11-31"}, "end": {"date": "x"}},
+             {"status": "confirmed", "start": {"dateTime": 20261125}, "end": {}}]
+    google.fail(r"/calendars/bolaji(%40|@)example\.com/events$",  # an answer as Google never
+                Response(200, {"kind": "calendar#events", "items": items}), times=5)  # should
+    found, findings = check(google)
+    assert [(c.person.github, c.days) for c in found] == [
+        ("BolajiOlajide", "2026-11-20 to 2026-11-22")]
+    warnings = [f.message for f in findings.items if f.code == "time-off-unreadable"]
+    assert len(warnings) == 2 and all("Bolaji Olajide's calendar" in w for w in warnings)
+    assert "out-of-office event 2 (start {'date': '2026-11-31'})" in warnings[0]

@@ -32,6 +32,9 @@ class Person(BaseModel):
     timezone: str
     slack_id: str | None = None
     country: str | None = None  # ISO 3166 code, for [time_off] holidays
+    eligible: bool = True  # People `Eligible`: `no` keeps `propose` from choosing them
+    team: str | None = None  # People `Team`, for [propose] max_per_team
+    due_by: date | None = None  # People `Due by`: must have served by then (promotion)
     row: int | None = None
 
     @property

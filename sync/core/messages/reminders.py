@@ -17,8 +17,9 @@ from typing import Literal
 
 from sync.core.lived.roster import Override, Person, Roster, Rotation
 
-LEAD = re.compile(r"\s*(\d{1,3})\s*([dwh])\s*")
+LEAD = re.compile(r"\s*(\d{1,15})\s*([smhdw])\s*", re.IGNORECASE)
 MAX_LEAD = timedelta(days=365)
+SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
 
 
 @dataclass(frozen=True)
@@ -26,22 +27,24 @@ class Lead:
     """One `remind_before` entry: so many days (or hours) before a Start's handoff."""
 
     amount: int
-    unit: Literal["d", "h"]
+    unit: Literal["d", "h", "m", "s"]
 
     @classmethod
     def parse(cls, text: str) -> Lead:
+        """Any unit ("8760h" is "365d"); the bounds are checked on whole seconds first, so
+        no number can overflow a date."""
         match = LEAD.fullmatch(text)
         if not match:
             raise ValueError(f"{text!r} is not a lead time such as \"7d\", \"1d\" or \"12h\"")
-        amount, unit = int(match.group(1)), match.group(2)
-        lead = cls(amount * 7, "d") if unit == "w" else cls(amount, "d" if unit == "d" else "h")
-        if not timedelta(0) < lead.span <= MAX_LEAD:
-            raise ValueError(f"{text!r} must be more than 0 and at most 365 days")
-        return lead
+        amount, unit = int(match.group(1)), match.group(2).lower()
+        if not 0 < amount * SECONDS[unit] <= MAX_LEAD.total_seconds():
+            raise ValueError(f"{text.strip()} is outside the bounds of remind_before: from 1s "
+                             "to 365d")
+        return cls(amount * 7, "d") if unit == "w" else cls(amount, unit)  # type: ignore[arg-type]
 
     @property
     def span(self) -> timedelta:
-        return timedelta(days=self.amount) if self.unit == "d" else timedelta(hours=self.amount)
+        return timedelta(seconds=self.amount * SECONDS[self.unit])
 
     @property
     def key(self) -> str:
@@ -61,13 +64,15 @@ class Lead:
 @dataclass(frozen=True)
 class Reminder:
     """One direct message to `person` about `rotation`; `covers` are the memory keys it
-    settles (the lead it is for, and longer leads that came due at the same run)."""
+    settles (the lead it is for, and longer leads that came due at the same run); `due_at`
+    is when it became due (the messenger sends nothing due more than a day ago)."""
 
     person: Person
     rotation: Rotation
     lead: Lead
     text: str
     covers: tuple[str, ...]
+    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,8 @@ def due(roster: Roster, now: datetime, leads: Sequence[Lead]) -> list[Reminder]:
         for person in (roster.person(handle) for handle in rotation.engineers):
             covers = tuple(fingerprint(person, rotation, lead) for lead in come)
             found.append(Reminder(person, rotation, come[0],
-                                  reminder_text(roster, rotation, person, now), covers))
+                                  reminder_text(roster, rotation, person, now), covers,
+                                  come[0].moment(roster, rotation)))
     return found + cover_reminders(roster, now, leads)
 
 
@@ -113,7 +119,8 @@ def cover_reminders(roster: Roster, now: datetime, leads: Sequence[Lead]) -> lis
         person = roster.person(override.cover)
         covers = tuple(f"{person.key} {override.key} {lead.key}" for lead in come)
         found.append(Reminder(person, rotation, come[0],
-                              cover_text(roster, override, now), covers))
+                              cover_text(roster, override, now), covers,
+                              come[0].before(roster, override.start)))
     return found
 
 

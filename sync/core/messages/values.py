@@ -41,9 +41,9 @@ class Addressbook(Protocol):
 class Once:
     """A post that must not repeat: sent while memory[key] is not `value`, then remembered.
 
-    On the very first run (nothing remembered) a post whose moment `since` lies more than a
-    day back is only remembered, with the note `quietly`: installing the tool must not
-    announce a handoff that happened weeks ago.
+    A post whose moment `since` lies more than a day back is only remembered, with the note
+    `quietly`: installing the tool, or a state store lost and recreated, must not announce
+    a handoff that happened days ago (or announce it a second time).
     """
 
     key: str

@@ -93,7 +93,8 @@ def check_team(rotation: Rotation, clock: Clock, tab: str, column: str,
     if rotation.tbd_count and starts_soon:
         findings.warning("unfilled-soon", tab, rotation.row, column,
                          f"{rotation.label} starts within 14 days and still has "
-                         f"{rotation.tbd_count} TBD slot{'s' * (rotation.tbd_count != 1)}.")
+                         f"{rotation.tbd_count} TBD slot{'s' * (rotation.tbd_count != 1)}; "
+                         "`rotation-sync propose` suggests engineers.")
 
 
 def check_coverage(rotation: Rotation, roster: Roster, tab: str, column: str,

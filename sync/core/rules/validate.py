@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sync.core.findings import Finding, Findings
 from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Person, Roster, Rotation
+from sync.core.planner.people import PLANNING_COLUMNS, read_planning
 from sync.core.rules.rotations import check_rotations, check_sequence
 from sync.core.tabs.cells import (
     Table,
@@ -110,8 +111,8 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
     tab = table.tab.name
     values = {name: text(table.cell(row, name))
               for name in (*PEOPLE_HEADERS, "slack id", "country")}
-    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, "slack id", "country"),
-                           findings):
+    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, "slack id", "country",
+                                                    *PLANNING_COLUMNS), findings):
         return None
     ok = True
     handle = values["github"].removeprefix("@")
@@ -145,10 +146,12 @@ def parse_person(table: Table, row_number: int, row: list[Cell],
         findings.error("bad-country", tab, row_number, table.title("country"),
                        f'"{values["country"]}" is not a two-letter country code (ISO 3166, '
                        "e.g. DE, NG, US).")
+    planning = read_planning(table, row_number, row, findings)
     if not ok:
         return None
     return Person(github=handle, name=values["name"], email=values["email"],
                   timezone=values["timezone"], slack_id=slack_id, country=country,
+                  eligible=planning.eligible, team=planning.team, due_by=planning.due_by,
                   row=row_number)
 
 

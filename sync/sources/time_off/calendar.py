@@ -51,14 +51,23 @@ class OutOfOffice:
                               "file (see the README, \"Time off from Google Calendar\").")
         self.services: dict[str, Any] = {}
 
-    def read(self, person: Person, first: date, last: date) -> list[Absence] | Unreadable:
-        """The days `person` is out of office between `first` and `last` (inclusive)."""
+    def read(self, person: Person, first: date, last: date
+             ) -> list[Absence | Unreadable] | Unreadable:
+        """The days `person` is out of office between `first` and `last` (inclusive); an
+        event that cannot be read is one warning, and the others are used."""
         try:
             events = self.list_events(person, first, last)
         except Exception as error:  # any failure is the admin's to fix, never a failed run
             return Unreadable(person, self.explain(person, error))
-        return [absence for event in events
-                if (absence := to_absence(person, event)) is not None]
+        found: list[Absence | Unreadable] = []
+        for number, event in enumerate(events, start=1):
+            try:
+                absence = to_absence(person, event)
+            except (ValueError, TypeError, AttributeError, OverflowError):  # Google's data
+                found.append(Unreadable(person, unreadable_event(person, number, event)))
+                continue
+            found += [absence] if absence is not None else []
+        return found
 
     def list_events(self, person: Person, first: date, last: date) -> list[dict[str, Any]]:
         service = self.service(person.email)
@@ -111,6 +120,13 @@ class OutOfOffice:
 
 def stamp(day: date) -> str:
     return datetime.combine(day, time(0), UTC).isoformat().replace("+00:00", "Z")
+
+
+def unreadable_event(person: Person, number: int, event: Any) -> str:
+    """Which event, by its start as Google sent it (never a title: none is asked for)."""
+    start = event.get("start") if isinstance(event, dict) else None
+    return (f"{person.name}'s calendar ({person.email}): out-of-office event {number} (start "
+            f"{str(start)[:60]}) cannot be read; it was skipped and the others were used.")
 
 
 def to_absence(person: Person, event: dict[str, Any]) -> Absence | None:

@@ -24,5 +24,9 @@ def read_holidays(person: Person, first: date, last: date) -> list[Absence] | Un
         return Unreadable(person, f"{person.name}'s Country {person.country} has no public "
                                   "holiday calendar; use another ISO code on the People tab "
                                   "or leave Country empty.")
+    except Exception as error:  # the package's data is not ours: one person, one warning
+        return Unreadable(person, f"The public holidays of {person.name}'s Country "
+                                  f"{person.country} cannot be read ({type(error).__name__}); "
+                                  "the other sources are still used.")
     return [Absence(person.key, day, day, SOURCE) for day in sorted(calendar)
             if first <= day <= last]

@@ -1,15 +1,21 @@
 """Rotations as an RFC 5545 .ics file any calendar app can subscribe to (the local backend).
 
 Events carry X-ROTATION-SYNC-NAMESPACE, the ICS twin of Google's private extended property:
-events without it (added by someone else) are kept as they are.
+events without it (added by someone else) are kept as they are, byte for byte: the file is
+cut into its components as written (`sync.core.ics_text`) and only our events are rendered
+anew, so another tool's folding, property order and time zones never change.
+
+The file is parsed at most once per run: `read` parses our events (or, when the file is
+byte for byte the one this tool last wrote or read, takes their states from the state
+store without parsing), and `apply` re-cuts the file and parses only the pieces `read`
+did not see.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +23,20 @@ import icalendar
 
 from sync.clients.files import read_text, write_atomically
 from sync.core.diff.plan import TargetPlan
+from sync.core.ics_text import Piece, pieces
 from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Roster
+from sync.core.publish.ical import (
+    UID_DOMAIN,
+    EventText,
+    all_day_event,
+    as_date,
+    new_calendar,
+    next_sequence,
+)
 from sync.errors import TargetError
 from sync.targets.base import Snapshot
 from sync.targets.calendar.ics_memory import (
-    States,
     digest,
     memory_key,
     recall_states,
@@ -32,18 +46,15 @@ from sync.targets.calendar.model import Attendee, CalendarTarget, EventSettings,
 from sync.targets.memory import Memory
 
 OWNER_PROPERTY = "X-ROTATION-SYNC-NAMESPACE"
-PRODID = "-//rotation-sync//rotation-sync//EN"
-UID_DOMAIN = "rotation-sync"
 OVERRIDE_PREFIX = "override-"
 
 
 @dataclass(frozen=True, kw_only=True)
 class IcsSnapshot(Snapshot):
-    """The owned events as states; the file's digest and, when it was parsed, the parsed
-    calendar, so apply does not parse an unchanged file again."""
+    """The owned events as states, and the events `read` parsed, by their text as written,
+    so `apply` does not parse them again."""
 
-    digest: str
-    calendar: icalendar.Calendar | None = None
+    parsed: Mapping[str, Any] = field(default_factory=dict)
 
 
 class IcsCalendar(CalendarTarget):
@@ -65,60 +76,76 @@ class IcsCalendar(CalendarTarget):
 
     def read(self) -> IcsSnapshot:
         text = read_text(self.path)
-        text_digest = digest(text)
-        key = memory_key(self.path, self.namespace)
+        key, text_digest = memory_key(self.path, self.namespace), digest(text)
         states = recall_states(self.memory, key, text_digest)
         if states is not None:  # the very file last seen: no need to parse it
-            return IcsSnapshot(states, digest=text_digest)
-        calendar = self.parse(text)
-        states = self.states(calendar)
+            return IcsSnapshot(states)
+        parsed = self.parse_events(self.checked(text), {})
+        events = [event for event in parsed.values() if event is not None]
+        states = {self.key_of(event): to_state(event) for event in events}
         remember_states(self.memory, key, text_digest, states)
-        return IcsSnapshot(states, digest=text_digest, calendar=calendar)
+        return IcsSnapshot(states, parsed=parsed)
 
     def apply(self, plan: TargetPlan) -> list[str]:
-        """Read the file again, so events added meanwhile by someone else are kept; it is
-        parsed again only if it changed since `read` parsed it."""
-        calendar = self.reread(plan.actual)
+        """Read the file again, so events added meanwhile by someone else are kept."""
+        text = self.checked(read_text(self.path))
+        seen = plan.actual.parsed if isinstance(plan.actual, IcsSnapshot) else {}
+        parsed = self.parse_events(text, seen)
         touched = {change.key for change in plan.changes}
-        before = {self.key_of(c): c for c in self.owned(calendar)}
-        kept = [c for c in calendar.subcomponents if not self.is_owned(c)
-                or self.key_of(c) not in touched]
+        before = {self.key_of(e): e for e in parsed.values() if e is not None}
         created = [self.to_event(plan.desired[key], key, next_sequence(before.get(key)))
                    for key in sorted(touched & plan.desired.keys())]
-        calendar.subcomponents = sort_events(kept + created)
-        text = calendar.to_ical().decode("utf-8")
-        write_atomically(self.path, text)
-        remember_states(self.memory, memory_key(self.path, self.namespace), digest(text),
-                        self.states(calendar))
+        written = self.rewritten(text, parsed, touched, created)
+        write_atomically(self.path, written)
+        kept = [event for key, event in before.items() if key not in touched]
+        remember_states(self.memory, memory_key(self.path, self.namespace), digest(written),
+                        {self.key_of(e): to_state(e) for e in kept + created})
         return []
 
-    # -- reading -------------------------------------------------------------------------
-    def reread(self, snapshot: Mapping[str, Any]) -> icalendar.Calendar:
-        """The file as it is now, as a calendar of our own (the snapshot's stays as read)."""
-        text = read_text(self.path)
-        if isinstance(snapshot, IcsSnapshot) and snapshot.calendar is not None \
-                and snapshot.digest == digest(text):
-            return copy.copy(snapshot.calendar)
-        return self.parse(text)
+    def rewritten(self, text: str, parsed: Mapping[str, Any], touched: set[str],
+                  created: list[Any]) -> str:
+        """Every piece that is not ours as it was; ours that stay as they were, then the
+        new ones, by start (so diffs stay readable); then END:VCALENDAR."""
+        foreign: list[str] = []
+        ours: list[tuple[str, str]] = []
+        for piece in pieces(text):
+            event = parsed.get(piece.text)
+            if event is None:
+                foreign.append(piece.text)
+            elif self.key_of(event) not in touched:
+                ours.append((order_of(event), piece.text))
+        ours += [(order_of(event), event.to_ical().decode("utf-8")) for event in created]
+        tail = foreign.pop() if foreign and "END:VCALENDAR" in foreign[-1].upper() \
+            else "END:VCALENDAR\r\n"
+        return "".join(foreign) + "".join(text for _key, text in sorted(ours)) + tail
 
-    def states(self, calendar: icalendar.Calendar) -> States:
-        return {self.key_of(event): to_state(event) for event in self.owned(calendar)}
+    def parse_events(self, text: str, seen: Mapping[str, Any]) -> dict[str, Any]:
+        """Each piece of the file that may be ours, as an event (None when it is not ours);
+        the pieces in `seen` were parsed already this run."""
+        return {piece.text: seen[piece.text] if piece.text in seen else self.own_event(piece)
+                for piece in pieces(text) if may_be_ours(piece)}
 
-    def parse(self, text: str | None) -> icalendar.Calendar:
-        if text is None:
-            return new_calendar()
+    def own_event(self, piece: Piece) -> Any:
+        """The piece as an event when it is one of ours; None for anything else."""
         try:
-            return icalendar.Calendar.from_ical(text)
-        except ValueError as error:
-            raise TargetError(f"The calendar file {self.path} is not a valid .ics file "
-                              f"({error}); it was left untouched.") from None
+            event = icalendar.Event.from_ical(piece.text)
+        except ValueError:  # not readable, so not ours to rewrite
+            return None
+        return event if self.is_owned(event) else None
+
+    # -- reading -------------------------------------------------------------------------
+    def checked(self, text: str | None) -> str:
+        """The file's text, or an empty calendar's when there is no file yet."""
+        if text is None:
+            return str(new_calendar().to_ical().decode("utf-8"))
+        if not text.lstrip("\ufeff \t\r\n").upper().startswith("BEGIN:VCALENDAR"):
+            raise TargetError(f"The calendar file {self.path} is not a valid .ics file (it "
+                              "does not begin with BEGIN:VCALENDAR); it was left untouched.")
+        return text
 
     def is_owned(self, component: Any) -> bool:
         return bool(component.name == "VEVENT"
                     and str(component.get(OWNER_PROPERTY, "")) == self.namespace)
-
-    def owned(self, calendar: icalendar.Calendar) -> list[Any]:
-        return [c for c in calendar.subcomponents if self.is_owned(c)]
 
     def key_of(self, event: Any) -> str:
         """An override's key is in its UID; a rotation's is its start day (as before UIDs
@@ -136,15 +163,9 @@ class IcsCalendar(CalendarTarget):
 
     # -- writing -------------------------------------------------------------------------
     def to_event(self, state: EventState, key: str, sequence: int = 0) -> icalendar.Event:
-        event = icalendar.Event()
-        event.add("UID", self.uid_for(key, state))
-        event.add("DTSTAMP", datetime.now(UTC).replace(microsecond=0))
-        event.add("SEQUENCE", sequence)
-        event.add("DTSTART", state.start)
-        event.add("DTEND", state.end)
-        event.add("SUMMARY", state.summary)
-        event.add("DESCRIPTION", state.description)
-        event.add("TRANSP", "TRANSPARENT")
+        text = EventText(self.uid_for(key, state), state.start, state.end, state.summary,
+                         state.description)
+        event = all_day_event(text, sequence, datetime.now(UTC).replace(microsecond=0))
         if state.attendees and self.settings.organizer:
             event.add("ORGANIZER", f"mailto:{self.settings.organizer}")
         for attendee in state.attendees:
@@ -154,31 +175,11 @@ class IcsCalendar(CalendarTarget):
         return event
 
 
-def next_sequence(previous: Any) -> int:
-    """One more than the event this one replaces (kept in the file itself, so it persists
-    across runs and machines): clients that trust SEQUENCE take the new dates."""
-    if previous is None:
-        return 0
-    try:
-        return max(0, int(str(previous.get("SEQUENCE", 0)))) + 1
-    except ValueError:
-        return 1
-
-
 def without_attendees(event: EventState) -> EventState:
     if not event.attendees:
         return event
     names = ", ".join(f"{a.name} <{a.email}>" for a in event.attendees)
     return replace(event, attendees=(), description=f"{event.description}\nEngineers: {names}.")
-
-
-def new_calendar() -> icalendar.Calendar:
-    calendar = icalendar.Calendar()
-    calendar.add("PRODID", PRODID)
-    calendar.add("VERSION", "2.0")
-    calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("X-WR-CALNAME", "Escalation engineer rotation")
-    return calendar
 
 
 def to_state(event: Any) -> EventState:
@@ -194,17 +195,9 @@ def to_state(event: Any) -> EventState:
     )
 
 
-def as_date(prop: Any) -> date:
-    value = prop.dt if prop is not None else date.min
-    return value.date() if isinstance(value, datetime) else value
+def may_be_ours(piece: Piece) -> bool:
+    return piece.name == "VEVENT" and piece.complete and OWNER_PROPERTY in piece.text
 
 
-def sort_events(components: list[Any]) -> list[Any]:
-    """Foreign components first in their order, then ours by start, so diffs stay readable."""
-    def order(component: Any) -> tuple[int, str]:
-        if component.name != "VEVENT" or OWNER_PROPERTY not in component:
-            return 0, ""
-        return 1, as_date(component.get("DTSTART")).isoformat() + str(component.get("UID", ""))
-    return sorted(components, key=order)
-
-
+def order_of(event: Any) -> str:
+    return as_date(event.get("DTSTART")).isoformat() + str(event.get("UID", ""))

@@ -37,6 +37,9 @@ class Response:
     status: int = 200
     body: bytes | str | dict[str, Any] | list[Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # When set, writes the body itself after the headers (a server trickling its bytes);
+    # `headers` then carries the Content-Length it announces.
+    stream: Callable[[Any], None] | None = None
 
     def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, (dict, list)):
@@ -167,11 +170,15 @@ class FakeServer:
                     return
                 payload, content_type = response.encoded()
                 self.send_response(response.status)
-                headers = {"Content-Type": content_type, **response.headers}
+                headers = {"Content-Type": content_type, "Content-Length": str(len(payload)),
+                           **response.headers}
                 for key, value in headers.items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
+                if response.stream is not None:
+                    self.close_connection = True
+                    response.stream(self.wfile)
+                    return
                 self.wfile.write(payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve

@@ -12,16 +12,21 @@ Usage::
 
 Faults reuse `FakeServer.fail`: `feed.server_error(path)`, `feed.drop(path)`,
 `feed.missing(path)` (a scripted 404), or `feed.remove(path)` for a feed that is gone.
+Hostile servers: `feed.trickle(path, body)` sends one byte at a time until `stop()`;
+`feed.serve(path, body, gzip=True)` sends it gzip-encoded (a bomb inflates far beyond its
+size on the wire); `feed.redirect(path, location)` answers 302.
 """
 
 from __future__ import annotations
 
+import gzip as gzip_codec
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from http import HTTPStatus
-from typing import Self
+from typing import Any, Self
 
 from .base import DROP, FakeServer, Request, Response
 
@@ -32,6 +37,8 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 class Document:
     body: bytes
     content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+    trickle: bool = False
 
 
 class FakeFeed(FakeServer):
@@ -40,6 +47,8 @@ class FakeFeed(FakeServer):
     def __init__(self) -> None:
         super().__init__()
         self.documents: dict[str, Document] = {}
+        self.stopping = threading.Event()
+        self.redirect_status = 302
         self.route("GET", r"(?P<path>/.*)", self._get)
 
     def start(self) -> Self:
@@ -50,12 +59,31 @@ class FakeFeed(FakeServer):
         return self.start()
 
     # -- content ---------------------------------------------------------------------
-    def serve(self, path: str, body: str | bytes, content_type: str = ICS_TYPE) -> str:
+    def serve(self, path: str, body: str | bytes, content_type: str = ICS_TYPE,
+              gzip: bool = False) -> str:
         """Serve `body` at `path` (replacing what was there); returns the full URL."""
         data = body.encode() if isinstance(body, str) else body
+        headers = {"Content-Encoding": "gzip"} if gzip else {}
         with self.lock:
-            self.documents[path] = Document(data, content_type)
+            self.documents[path] = Document(gzip_codec.compress(data) if gzip else data,
+                                            content_type, headers)
         return self.url(path)
+
+    def trickle(self, path: str, body: str) -> str:
+        """Serve `body` one byte at a time, a byte every 50 ms, until `stop()`."""
+        with self.lock:
+            self.documents[path] = Document(body.encode(), ICS_TYPE, trickle=True)
+        return self.url(path)
+
+    def redirect(self, path: str, location: str, status: int = 302) -> str:
+        with self.lock:
+            self.documents[path] = Document(b"", ICS_TYPE, {"Location": location})
+            self.redirect_status = status
+        return self.url(path)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        super().stop()
 
     def remove(self, path: str) -> None:
         with self.lock:
@@ -85,7 +113,24 @@ class FakeFeed(FakeServer):
         document = self.documents.get(match["path"])
         if document is None:
             return self.not_found(request)
-        return Response(200, document.body, {"Content-Type": document.content_type})
+        if "Location" in document.headers:
+            return Response(self.redirect_status, b"", dict(document.headers))
+        headers = {"Content-Type": document.content_type, **document.headers}
+        if document.trickle:
+            return Response(200, document.body, headers, stream=self._trickler(document.body))
+        return Response(200, document.body, headers)
+
+    def _trickler(self, body: bytes) -> Callable[[Any], None]:
+        def send(out: Any) -> None:
+            for index in range(len(body)):
+                if self.stopping.wait(0.05):  # the server's pace, not the test's wait
+                    return
+                try:
+                    out.write(body[index:index + 1])
+                    out.flush()
+                except OSError:  # the client hung up: the point of the test
+                    return
+        return send
 
     def not_found(self, request: Request) -> Response:
         return Response(404, "Not Found")

@@ -425,9 +425,28 @@ class SheetError:
                 "Loading...": "LOADING"}.get(self.display, "ERROR")
 
 
+@dataclass(frozen=True)
+class Volatile:
+    """A volatile formula (=NOW(), =RAND(), =TODAY()): like Sheets, its value is computed
+    anew on every read (Sheets recalculates on every change, the tool's own writes too);
+    with valueRenderOption=FORMULA the formula itself is returned, which never changes."""
+
+    formula: str
+
+    def value(self) -> float:
+        name = self.formula.upper()
+        if name.startswith("=RAND"):
+            return next(_RECALCULATIONS) / 1_000_003 % 1
+        if name.startswith("=TODAY"):
+            return float(to_serial(date.today()))
+        return float(to_serial(datetime.now())) + next(_RECALCULATIONS) * 1e-7
+
+
+_RECALCULATIONS = itertools.count(1)
+
 # A stored cell. date/datetime cells behave like date-formatted cells: serial numbers when
 # UNFORMATTED, "M/D/YYYY" (en_US) when FORMATTED. Plain int/float cells are plain numbers.
-Cell = str | int | float | bool | date | datetime | SheetError | None
+Cell = str | int | float | bool | date | datetime | SheetError | Volatile | None
 
 _EPOCH = datetime(1899, 12, 30)
 
@@ -633,6 +652,11 @@ def render_cell(cell: Cell, value_render: str, date_render: str) -> Any:
     """One cell as values.get returns it; None means empty."""
     if cell is None or cell == "":
         return None
+    if value_render == "FORMULA" and isinstance(cell, SheetError | Volatile):
+        return cell.formula
+    if isinstance(cell, Volatile):
+        value = cell.value()
+        return _format_number(value) if value_render == "FORMATTED_VALUE" else value
     if isinstance(cell, SheetError):
         return cell.display
     if isinstance(cell, bool):
@@ -688,6 +712,11 @@ def _grid_cell_data(cell: Cell) -> dict[str, Any]:
     """A CellData object for spreadsheets.get?includeGridData=true."""
     if cell is None or cell == "":
         return {}
+    if isinstance(cell, Volatile):
+        number = cell.value()
+        return {"userEnteredValue": {"formulaValue": cell.formula},
+                "effectiveValue": {"numberValue": number},
+                "formattedValue": _format_number(number)}
     if isinstance(cell, SheetError):
         return {"userEnteredValue": {"formulaValue": cell.formula},
                 "effectiveValue": {"errorValue": {"type": cell.type, "message": cell.message}},
@@ -783,13 +812,17 @@ class SheetsStore:
                     if wanted is None or p["range"].get("sheetId", 0) == wanted]
 
     def protect(self, spreadsheet_id: str, tab_title: str, editors: Iterable[str] = (), *,
-                description: str = "", warning_only: bool = False) -> dict[str, Any]:
-        """Seed a whole-tab protection (as if a person had set it in the sheet)."""
+                description: str = "", warning_only: bool = False,
+                rows: tuple[int, int] | None = None) -> dict[str, Any]:
+        """Seed a protection (as if a person had set it in the sheet): the whole tab, or
+        only `rows` (0-based, end exclusive), a header row say."""
         with self._server.lock:
             sheet = self.spreadsheets[spreadsheet_id]
             tab = self._tab(spreadsheet_id, tab_title)
+            bounds = {"startRowIndex": rows[0], "endRowIndex": rows[1]} if rows else {}
             stored: dict[str, Any] = {"protectedRangeId": next(self._protected_ids),
-                                      "range": _grid_range_json({"sheetId": tab.sheet_id})}
+                                      "range": _grid_range_json({"sheetId": tab.sheet_id,
+                                                                 **bounds})}
             if description:
                 stored["description"] = description
             if warning_only:
