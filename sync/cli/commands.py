@@ -17,6 +17,7 @@ from typing import Annotated, Any, ParamSpec
 import typer
 from rich.console import Console
 
+from sync import package_version
 from sync.cli import output
 from sync.cli.guard import DEBUG_ENV, check_html_path, parse_age, unexpected
 from sync.cli.health import verdict
@@ -24,7 +25,6 @@ from sync.cli.ledger_table import print_ledger
 from sync.cli.logs import LogFormat, json_logging, setup_logging
 from sync.cli.report_html import render_html
 from sync.cli.safe import markup_safe, plain
-from sync.cli.version import package_version
 from sync.cli.who import print_who
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact

@@ -66,8 +66,8 @@ def test_a_local_command_loads_no_service_client(example: Path, argv: list[str])
 
 def test_version_loads_neither_typer_nor_rich(example: Path) -> None:
     """The entry point answers --version before the command line is built."""
-    modules = loaded("sync.cli.entry", ["--version"], example.parent)
-    assert "sync.cli.entry" in modules
+    modules = loaded("sync.__main__", ["--version"], example.parent)
+    assert "sync.__main__" in modules
     assert [m for m in modules if m.split(".")[0] in {"typer", "rich", "pydantic"}] == []
 
 
