@@ -57,9 +57,19 @@ lock: $(UV)
 lock-upgrade: $(UV)
 	$(UV) lock --upgrade
 
-# A runtime-only install for deployment: `make install PREFIX=/opt/rotation-sync`.
+# A runtime-only install for deployment: `make install PREFIX=/opt/rotation-sync`. Its
+# interpreter is the system's Python (/usr/bin/python3 when there is one): the systemd unit's
+# DynamicUser and ProtectHome cannot start one that lives under a home folder (pyenv, ~/.local).
+INSTALL_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || command -v $(PYTHON))
 install: $(UV)
-	UV_PROJECT_ENVIRONMENT=$(PREFIX) $(UV) sync --locked --no-editable --python $(PYTHON)
+	@real="$$(readlink -f "$(INSTALL_PYTHON)")"; test -x "$$real" || \
+	  { echo "make install: no Python at '$(INSTALL_PYTHON)'." >&2; exit 2; }; \
+	for path in "$(INSTALL_PYTHON)" "$$real"; do case "$$path" in \
+	  "$$HOME"/*|/home/*|/root/*|/run/user/*) echo "make install: $$path lives under a home" \
+	    "folder, which the systemd unit cannot reach (ProtectHome, DynamicUser); install" \
+	    "Python 3.11 or later from the system's packages and pass" \
+	    "INSTALL_PYTHON=/usr/bin/python3." >&2; exit 2;; esac; done
+	UV_PROJECT_ENVIRONMENT=$(PREFIX) $(UV) sync --locked --no-editable --python $(INSTALL_PYTHON)
 
 # The HTML report and the who's-on-call page are checked in headless Chromium (Debian's
 # package, driven by the `playwright` Python package of the test group: never
@@ -79,6 +89,7 @@ bench: test-env
 	$(BIN)/python benchmarks/bench_planner.py
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_hardening.py
+	$(BIN)/python benchmarks/bench_cover.py
 
 # The 100-rotation world on every service: fails when a benchmark cannot run or a request
 # count rises above the README's budget table.

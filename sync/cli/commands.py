@@ -25,12 +25,13 @@ from sync.cli.ledger_table import print_ledger
 from sync.cli.logs import LogFormat, json_logging, setup_logging
 from sync.cli.report_html import render_html
 from sync.cli.safe import markup_safe, plain
-from sync.cli.who import print_who
+from sync.cli.who import print_unanswered, print_who
 from sync.clients.files import write_atomically
 from sync.clients.secrets import redact
 from sync.config.model import Config, config_path, load_config
 from sync.core.limits import MAX_LIMIT, date_range_text, in_range
 from sync.core.lived.clock import Clock
+from sync.core.report.bad_day import valid_rows
 from sync.core.report.participation import build_report
 from sync.core.report.who import MAX_WEEKS
 from sync.core.report.who import who as who_is_on
@@ -40,7 +41,7 @@ from sync.run.config_checks import check_config
 from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
 from sync.run.publish import publish_after_run
-from sync.run.runner import log_result, make_engine, run_sync
+from sync.run.runner import log_findings, log_result, make_engine, run_sync
 from sync.run.served import ledger_lines, served_view
 from sync.run.state import StateStore
 from sync.run.time_off import time_off_check
@@ -96,7 +97,7 @@ class Invocation:
         self.config_file = config_path(config)
         self.today = parse_today(today)
         self.only = parse_only(only)
-        self.raw: RawRoster | None = None  # what `validate` read, for the tab titles
+        self.raw: RawRoster | None = None  # what `validate` read: tab titles, `who` on a bad day
 
     def load(self) -> Config:
         return load_config(self.config_file)
@@ -117,8 +118,8 @@ class Invocation:
 
     def finish(self, result: RunResult) -> None:
         output.print_run(self.console, result)
-        if json_logging():
-            log_findings(result)
+        if result.command != "sync":  # the runner logs a sync's own
+            log_findings(result.findings)
         if result.command in ("validate", "plan"):  # `sync` logs its own, in the runner
             log_result(self.started, result, None, "command line")
         self.emit(result.as_json(), result.exit_code)
@@ -261,19 +262,13 @@ def schedule(config: ConfigOption = None, log_format: LogFormatOption = "text",
                  "--run-now", help="Also sync once right away, then follow the schedule.")]
              = False) -> None:
     """Run in the foreground: sync on [schedule] cron and at each handoff, until stopped."""
+    from sync.chat.serve import serve_cover
     from sync.run.scheduler import NightlySync
 
     configure_logging(log_format, logging.INFO)
     invocation = Invocation(config, None, None, False)
-    nightly = NightlySync(invocation.load())
+    nightly = NightlySync(invocation.load(), services=[serve_cover])
     nightly.run_forever(run_now)
-
-
-def log_findings(result: RunResult) -> None:
-    """In JSON logs each finding is a line of its own, for a collector to alert on."""
-    for finding in result.findings:
-        level = logging.ERROR if finding.severity == "error" else logging.WARNING
-        log.log(level, "%s", finding.message, extra={"finding": finding.as_json()})
 
 
 def configure_logging(log_format: LogFormat, level: int = logging.WARNING) -> None:
@@ -308,7 +303,8 @@ def status(config: ConfigOption = None, as_json: JsonOption = False,
         healthy, said = verdict(last.finished if last else None, datetime.now(UTC), age,
                                 max_age, settings.tz)
         invocation.console.print(said, style=None if healthy else "red", markup=False)
-    invocation.emit({"exit_code": 0 if healthy else 1, "healthy": healthy, "verdict": said,
+    invocation.emit({"exit_code": 0 if healthy else 1, "command": "status",
+                     "healthy": healthy, "verdict": said,
                      "last_success": last.finished.isoformat() if last else None,
                      "runs": [run.as_json() for run in runs]}, 0 if healthy else 1)
 
@@ -326,6 +322,7 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
         check_html_path(html)
     settings = invocation.load()
     result = invocation.validate(settings)
+    result.command = "report"
     if result.roster is None:
         invocation.finish(result)
     assert result.roster is not None
@@ -337,7 +334,8 @@ def report(config: ConfigOption = None, today: TodayOption = None, as_json: Json
     if html is not None:
         write_atomically(html, render_html(coverage, result.roster))
         invocation.console.print(plain(f"Wrote {html}"), markup=False)
-    invocation.emit({"exit_code": 0, **coverage.as_json(),
+    log_findings(result.findings)
+    invocation.emit({"exit_code": 0, "command": "report", **coverage.as_json(),
                      "ledger": [line.as_json() for line in served],
                      "findings": [f.as_json() for f in result.findings]}, 0)
 
@@ -353,12 +351,18 @@ def who(config: ConfigOption = None, today: TodayOption = None, as_json: JsonOpt
     invocation = Invocation(config, today, None, as_json)
     settings = invocation.load()
     result = invocation.validate(settings)
-    if result.roster is None:
+    result.command = "who"
+    roster, why_not = result.roster, None
+    if roster is None and invocation.raw is not None:  # a bad day: answer from valid rows
+        roster, why_not = valid_rows(invocation.raw, invocation.clock(settings))
+    if roster is None:
+        print_unanswered(invocation.console, why_not)
         invocation.finish(result)
-    assert result.roster is not None
-    answer = who_is_on(result.roster, invocation.clock(settings).now, weeks)
-    print_who(invocation.console, answer)
-    invocation.emit({"exit_code": 0, **answer.as_json(),
+    assert roster is not None
+    answer = who_is_on(roster, invocation.clock(settings).now, weeks)
+    log_findings(result.findings)
+    print_who(invocation.console, answer, result.findings)
+    invocation.emit({"exit_code": 0, "command": "who", **answer.as_json(),
                      "findings": [f.as_json() for f in result.findings]}, 0)
 
 

@@ -20,6 +20,9 @@ from sync.clients.secrets import RedactingFilter, redact
 LogFormat = Literal["text", "json"]
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET_LIBRARIES = ("apscheduler",)  # it logs every job start; the run's own line is enough
+# Clients that log each failed attempt in their own words (slack_sdk at ERROR, urllib3's
+# "Retrying (Retry(total=…))"): sync.clients.retry says it once per attempt, readably.
+RETRY_NOISE = ("slack_sdk.web.base_client", "urllib3.connectionpool", "googleapiclient.http")
 
 
 class RedactingFormatter(logging.Formatter):
@@ -77,6 +80,10 @@ def setup_logging(log_format: LogFormat = "text", level: int = logging.WARNING,
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     warnings.showwarning = log_warning
+    logging.getLogger("sync.findings").disabled = log_format != "json"  # JSON logs only
+    for name in RETRY_NOISE:  # still there with DEBUG, for whoever digs deeper
+        logging.getLogger(name).setLevel(logging.DEBUG if level <= logging.DEBUG
+                                         else logging.CRITICAL)
     return handler
 
 

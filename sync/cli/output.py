@@ -143,9 +143,6 @@ def print_starter(console: Console, starter: dict[str, Any]) -> None:
     """What `init --from-handbook` wrote, and the manager's next step."""
     console.print(f"Wrote {starter['rotations']} rotation(s) and {len(starter['people'])} "
                   "People row(s) from the handbook page.", markup=False)
-    for rotation in starter["skipped"]:
-        console.print(plain(f"  skipped the row '{rotation}': its Rotation is not "
-                            "'YYYY-MM-DD to YYYY-MM-DD'."), markup=False)
     console.print(plain("Next: fill in Name, Email and Timezone on the People tab for "
                         f"{', '.join('@' + h for h in starter['people'])}, then run "
                         "`rotation-sync plan`."), markup=False)

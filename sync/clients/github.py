@@ -129,7 +129,8 @@ class GithubRepo:
         except (requests.ConnectionError, requests.Timeout) as error:
             raise TargetError(f"[handbook] Could not reach GitHub at {self.api_url} while "
                               f"{what} ({type(error).__name__}), even after retrying; the "
-                              "next run will try again.") from None
+                              "next run will try again. Check [handbook] api_url and the "
+                              "network.") from None
 
     def explain(self, error: GithubException, what: str) -> TargetError:
         """A message for whoever runs the job: what failed, why, and what to change."""

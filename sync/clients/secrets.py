@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 from sync.errors import ConfigError
 
-SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "GITHUB_TOKEN", "ROTATION_SYNC_FEED_SECRET")
+SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "GITHUB_TOKEN",
+                    "ROTATION_SYNC_FEED_SECRET")
 MASK = "[secret]"
 PATTERNS = (
     re.compile(r"-----BEGIN[A-Z ]*PRIVATE KEY-----.*?(-----END[A-Z ]*PRIVATE KEY-----|\Z)",
@@ -26,7 +27,7 @@ PATTERNS = (
     re.compile(r"(?<=Bearer )[^\s\"',;]+", re.IGNORECASE),
     re.compile(r"(?<=token=)[^\s\"',;&]+", re.IGNORECASE),
     re.compile(r"(?<=access_token\": \")[^\"]+|(?<=access_token\":\")[^\"]+"),
-    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{6,}"),  # Slack tokens, wherever they appear
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{6,}|\bxapp-[A-Za-z0-9-]{6,}"),  # Slack tokens
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}"),
     re.compile(r"\bya29\.[A-Za-z0-9._-]{6,}"),  # Google OAuth access tokens
     re.compile(r"(?<=://)[^/\s@\"'<>]+(?=@)"),  # a URL's user:password@

@@ -135,7 +135,8 @@ def translate(error: Exception, method: str, context: Mapping[str, str]) -> Slac
         sure = never_sent(error).retry
         return SlackFailure(f"[slack] could not reach Slack at {context['api_url']} for "
                             f"{method} ({type(error).__name__}), even after retrying; the "
-                            "next run tries again.", "unreachable", unconfirmed=not sure)
+                            "next run tries again. Check [slack] api_url and the network.",
+                            "unreachable", unconfirmed=not sure)
     status, code = error.response.status_code, str(error.response.get("error") or "")
     if status == 429:
         return SlackFailure(f"[slack] Slack kept rate-limiting {method}, even after waiting "

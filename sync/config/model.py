@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
 
+from sync.config.cover import Cover
 from sync.config.propose import Propose
 from sync.config.publish import Feeds, Page
 from sync.config.sections import (
@@ -51,6 +52,7 @@ class Settings(Section):
     propose: Propose = Field(default_factory=dict, validate_default=True)  # relative file
     feeds: Feeds | None = None
     page: Page | None = None
+    cover: Cover | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -125,7 +127,7 @@ def section_models() -> dict[str, list[type[BaseModel]]]:
     """Each section's models (one per kind), to suggest the key a typo meant."""
     return {"": [Config], "source": [CsvSource, SheetsSource], "notify": [Notify],
             "schedule": [Schedule], "history": [History], "propose": [Propose],
-            "feeds": [Feeds], "page": [Page],
+            "feeds": [Feeds], "page": [Page], "cover": [Cover],
             **{entry.name: [backend.section for backend in entry.backends]
                for entry in TARGETS}}
 

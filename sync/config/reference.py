@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sync.config.cover import Cover
 from sync.config.model import TAGGED_SECTIONS, Settings
 from sync.config.propose import Propose
 from sync.config.publish import Feeds, Page
@@ -33,6 +34,7 @@ DOC_SECTIONS: list[tuple[str, list[type[Section]]]] = [
     ("propose", [Propose]),
     ("feeds", [Feeds]),
     ("page", [Page]),
+    ("cover", [Cover]),
 ]
 
 
@@ -55,7 +57,8 @@ def section_rows(models: list[type[Section]]) -> list[tuple[str, str, str, str]]
         kind = kind_name(model)
         for key, info in model.model_fields.items():
             if key in TAGGED_SECTIONS or key in ("notify", "schedule", "history", "time_off",
-                                                        "propose", "feeds", "page"):
+                                                        "propose", "feeds", "page",
+                                                        "cover"):
                 continue
             kinds_of.setdefault(key, []).append(kind)
             meanings.setdefault(key, {})[kind] = info.description or ""

@@ -123,11 +123,11 @@ class TimeOff(Section):
         "retries included), \"1s\" to \"10m\".")
     ics_redirect_hosts: tuple[str, ...] = Field(
         (), description="Hosts other than the feed's own that its redirects may lead to.")
-    holidays: bool = Field(False, description="Public holidays in each person's People "
-                           "Country count as time off.")
-    calendar_endpoint: str = Field("https://www.googleapis.com/calendar/v3/",
-                                   description="Calendar API root for google_calendar, for "
-                                   "proxies and tests.")
+    holidays: bool = Field(False, description="Warn about public holidays (in each "
+                           "person's People Country) on their rotations, and post them once.")
+    calendar_endpoint: str | None = Field(
+        None, description="Calendar API root for google_calendar only when it differs from "
+        "[calendar] calendar_endpoint (unset: that one, or Google's).")
 
     @property
     def horizon_days(self) -> int:

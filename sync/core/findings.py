@@ -67,6 +67,9 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
                                       "meet"),
     "past-edited": ("warning", "a roster edit changes who served a day the served-time "
                                "record already holds (the record keeps what was served)"),
+    # issue 22
+    "holiday-on-rotation": ("warning", "a public holiday in an engineer's Country falls on "
+                                       "their rotation and no Overrides row plans around it"),
 }
 
 

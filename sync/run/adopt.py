@@ -8,7 +8,6 @@ overwritten.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,52 +15,57 @@ from sync.clients.files import write_atomically
 from sync.config.model import Config
 from sync.config.sections import CsvSource
 from sync.core.tabs.raw import Cell
-from sync.errors import ConfigError, SourceError
+from sync.errors import ConfigError, Outcome, RotationSyncError, SourceError
 from sync.run.factory import Wiring
 from sync.run.preflight import check_secrets
 from sync.sources.csv import read_tab, to_csv
-from sync.targets.handbook.model import ROTATION_CELL, RowState
+from sync.targets.handbook.dates import Unreadable, read_ranges, read_slots
+from sync.targets.handbook.model import Page, page_of, page_rows
 
 ROTATIONS_HEADER = ["Start", "End", "Engineers"]
 PEOPLE_HEADER = ["GitHub", "Name", "Email", "Timezone", "Slack ID"]
-HANDLE = re.compile(r"^\[?@?([A-Za-z0-9][A-Za-z0-9-]*)\]?(\(https://github\.com/[^)]*\))?$")
+FIRST_ROW = 3  # the header and the delimiter row come first
+
+
+class UnreadableRows(RotationSyncError):
+    """Rows of the page that would be lost: nothing is written (exit 1, like a bad roster)."""
+
+    exit_code = Outcome.INVALID_ROSTER
 
 
 @dataclass(frozen=True)
 class Starter:
     """The roster the page implies: one Rotations row per table row, one People row per
-    handle. `skipped` are table rows whose Rotation cell is not `<start> to <end>`."""
+    handle. `problems` name each page line that could not be read (then nothing is
+    written)."""
 
     rotations: list[list[str]]
     people: list[list[str]]
-    skipped: list[str]
+    problems: list[str]
 
     def as_json(self) -> dict[str, Any]:
         return {"rotations": len(self.rotations) - 1,
-                "people": [row[0] for row in self.people[1:]], "skipped": self.skipped}
+                "people": [row[0] for row in self.people[1:]]}
 
 
-def starter_roster(rows: list[RowState]) -> Starter:
-    rotations, handles, skipped = [ROTATIONS_HEADER], {}, []
-    for row in rows:
-        match = ROTATION_CELL.match(row.rotation.strip())
-        if not match:
-            skipped.append(row.rotation)
+def starter_roster(page: Page) -> Starter:
+    """Every row of the table becomes a Rotations row or a problem naming its page line."""
+    rotations, handles, problems = [ROTATIONS_HEADER], {}, []
+    rows = page_rows(page.table)
+    first_line = page.before.count("\n") + FIRST_ROW
+    for line, row, dates in zip(range(first_line, first_line + len(rows)), rows,
+                                read_ranges([row.rotation for row in rows]), strict=True):
+        try:
+            if isinstance(dates, Unreadable):
+                raise dates
+            slots = [slot or "TBD" for slot in read_slots(row.engineers)]
+        except Unreadable as problem:
+            problems.append(f"page line {line}: {problem}.")
             continue
-        slots = [slot(cell) for cell in row.engineers.split(",") if cell.strip()]
-        rotations.append([match.group(1), match.group(2), ", ".join(slots) or "TBD"])
+        rotations.append([dates.start.isoformat(), dates.end.isoformat(), ", ".join(slots)])
         handles.update({s.lower(): s for s in slots if s != "TBD"})
     people = [PEOPLE_HEADER] + [[handle, "", "", "", ""] for handle in handles.values()]
-    return Starter(rotations, people, skipped)
-
-
-def slot(cell: str) -> str:
-    """`[@h](https://github.com/h)`, `@h` or `h` is the handle; `TBD` stays an open slot."""
-    text = cell.strip()
-    if text.upper() == "TBD":
-        return "TBD"
-    match = HANDLE.match(text)
-    return match.group(1) if match else text
+    return Starter(rotations, people, problems)
 
 
 def adopt_handbook(config: Config) -> Starter:
@@ -71,11 +75,15 @@ def adopt_handbook(config: Config) -> Starter:
     if handbook is None:
         raise ConfigError("init --from-handbook reads the handbook page: add a [handbook] "
                           "section to the config first.")
-    snapshot = handbook.read()
-    starter = starter_roster([snapshot[key] for key in sorted(snapshot)])
+    starter = starter_roster(page_of(handbook.read()))
+    if starter.problems:
+        raise UnreadableRows(
+            "The handbook page's Rotations table has rows rotation-sync cannot read, so "
+            "nothing was written (no row of the page may be lost). Fix them on the page, "
+            "then run init --from-handbook again:\n  " + "\n  ".join(starter.problems))
     if len(starter.rotations) == 1:
-        raise ConfigError("The handbook page's Rotations table has no row of the form "
-                          "'YYYY-MM-DD to YYYY-MM-DD': there is nothing to start a roster from.")
+        raise ConfigError("The handbook page's Rotations table has no row: there is nothing "
+                          "to start a roster from.")
     write_starter(config, starter)
     return starter
 

@@ -98,6 +98,7 @@ class Messenger:
     def __init__(self, transport: Transport, memory: Memory) -> None:
         self.transport = transport
         self.memory = memory
+        self.told: set[tuple[str, str]] = set()  # (address, text) sent by this run
 
     def deliver(self, messages: Sequence[Message], book: Addressbook | None, now: datetime,
                 dry_run: bool) -> list[str]:
@@ -179,7 +180,12 @@ class Messenger:
 
     def direct(self, address: str, text: str) -> str | None:
         """One direct message; what went wrong when it cannot be delivered to that person
-        (it is not sent again, and never fails the target), None when it was sent."""
+        (it is not sent again, and never fails the target), None when it was sent. The
+        same text to the same person twice in one run (two notices that say the same) is
+        sent once."""
+        if (address, text) in self.told:
+            return None
+        self.told.add((address, text))
         try:
             self.transport.post(address, text)
         except SlackFailure as failure:

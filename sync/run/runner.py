@@ -13,6 +13,7 @@ from typing import Any
 
 from sync.clients.secrets import redact
 from sync.config.model import Config
+from sync.core.findings import Finding
 from sync.core.lived.clock import Clock
 from sync.errors import Outcome, RotationSyncError
 from sync.run.cell_notes import after_run as sheet_feedback
@@ -26,10 +27,11 @@ from sync.run.publish import check_publish, publish_after_run
 from sync.run.served import record_served
 from sync.run.state import StateStore
 from sync.run.status_tab import status_rows
-from sync.run.time_off import time_off_check
-from sync.run.time_off_post import post_conflicts
+from sync.run.time_off import TimeOffCheck, time_off_check
+from sync.run.time_off_post import post_conflicts, post_holidays
 
 log = logging.getLogger("sync.run")
+findings_log = logging.getLogger("sync.findings")
 
 
 def make_engine(config: Config, clock: Clock, only: set[str] | None = None,
@@ -67,7 +69,7 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
         result.findings.extend(record_served(store, result, clock.now, engine.raw))
         remember_synced(store, engine.raw)
         notice = notify_after_run(config, result, store, engine.messenger.transport)
-        post_time_off(config, result, engine.messenger, clock)
+        post_time_off(config, result, engine.messenger, clock, engine.time_off)
         write_status_tab(config, engine, result, clock)
         sheet_feedback(config, engine, result, store)
         store.record(started, "sync", result.exit_code, outcome_of(result),
@@ -76,15 +78,27 @@ def run_sync(config: Config, clock: Clock, only: set[str] | None = None,
                      [f.as_json() for f in result.findings],
                      {name: t.as_json() for name, t in result.targets.items()},
                      keep=config.history.keep_runs, notice=notice)
+    log_findings(result.findings)
     log_result(started, result, notice, trigger)
     return result
 
 
+def log_findings(findings: list[Finding]) -> None:
+    """Each finding a line of its own, for a collector to alert on (`sync`, `schedule`'s
+    runs, `validate`, `plan`, `who`). Only JSON logs carry them: people read the findings
+    in the command's own output (sync.cli.logs turns this logger off for text)."""
+    for finding in findings:
+        level = logging.ERROR if finding.severity == "error" else logging.WARNING
+        findings_log.log(level, "%s", finding.message, extra={"finding": finding.as_json()})
+
+
 def post_time_off(config: Config, result: RunResult, messenger: Messenger,
-                  clock: Clock) -> None:
+                  clock: Clock, check: TimeOffCheck | None = None) -> None:
     """A conflict that cannot be posted is logged; it never changes the run's outcome."""
+    holidays = check.holidays if check is not None else []
     try:
-        for note in post_conflicts(config, result.conflicts, messenger, clock.now):
+        for note in post_conflicts(config, result.conflicts, messenger, clock.now) + \
+                post_holidays(config, holidays, messenger, clock.now):
             log.info("%s", note)
     except Exception as error:
         log.warning("A time-off conflict could not be posted: %s", redact(str(error)))

@@ -21,7 +21,7 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from zoneinfo import ZoneInfo
@@ -60,6 +60,10 @@ MISFIRE_GRACE_SECONDS = 3600  # a run up to an hour late (a suspended laptop) st
 CRONTAB_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 SyncCall = Callable[[Config, Clock, str], RunResult]
+# Something `schedule` also serves (cover requests, Slack): started with the config, the
+# scheduler, a way to sync now and the clock; returns how to stop it.
+Service = Callable[[Config, BaseScheduler, Callable[[str], None], Callable[[], datetime]],
+                   Callable[[], None]]
 
 
 # -- the cron expression --------------------------------------------------------------------
@@ -144,8 +148,10 @@ class NightlySync:
     """The jobs of `rotation-sync schedule`, on an injectable scheduler and clock."""
 
     def __init__(self, config: Config, scheduler: BaseScheduler | None = None,
-                 now: Callable[[], datetime] | None = None, sync: SyncCall | None = None) -> None:
+                 now: Callable[[], datetime] | None = None, sync: SyncCall | None = None,
+                 services: Sequence[Service] = ()) -> None:
         self.config = config
+        self.services = services
         self.trigger = cron_trigger(config.schedule.cron, config.tz)
         self.scheduler = scheduler or new_scheduler(config.tz)
         self.now = now or (lambda: datetime.now(config.tz))
@@ -180,6 +186,8 @@ class NightlySync:
     def run_forever(self, run_now: bool = False) -> None:
         """Blocks until SIGTERM or SIGINT; a run in progress is allowed to finish."""
         self.add_jobs(run_now)
+        stops = [serve(self.config, self.scheduler, self.run, self.now)
+                 for serve in self.services]
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         upcoming = next_fire_times(self.trigger, self.now(), 1)
         log.info("Syncing at %r in %s (next: %s%s) and at %d upcoming handoff(s). Stop with "
@@ -194,6 +202,8 @@ class NightlySync:
                 self.scheduler.start()
             self.wait_for_run_in_progress()
         finally:
+            for stop in stops:
+                stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         log.info("Stopped.")

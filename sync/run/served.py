@@ -76,7 +76,7 @@ def holiday_check(config: Config, roster: Roster) -> IsHoliday | None:
         if (key, day.year) not in known:
             found = read_holidays(person, date(day.year, 1, 1), date(day.year, 12, 31))
             known[key, day.year] = frozenset() if not isinstance(found, list) else \
-                frozenset(absence.first for absence in found)
+                frozenset(holiday.day for holiday in found)
         return day in known[key, day.year]
 
     return is_holiday

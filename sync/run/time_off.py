@@ -13,39 +13,66 @@ from sync.core.findings import Findings
 from sync.core.lived.absence import Absence
 from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Person, Roster, Rotation
+from sync.core.rules.holidays import Holiday, OnRotation, on_rotations, report_holidays
 from sync.core.rules.time_off import Conflict, conflicts, report_conflicts
 from sync.core.tabs.raw import RawRoster
 from sync.errors import ConfigError
 from sync.sources.time_off import Unreadable
+from sync.targets.calendar.settings import GoogleCalendar
 
 # A reader's answer: what it found (an item it could not read is an Unreadable among them),
 # or one Unreadable for the whole source.
 Reader = Callable[[Person, date, date], "list[Absence] | list[Absence | Unreadable] | Unreadable"]
+GOOGLE_CALENDAR = "https://www.googleapis.com/calendar/v3/"
 
 
 class TimeOffCheck:
-    def __init__(self, section: TimeOff) -> None:
+    def __init__(self, section: TimeOff, calendar_endpoint: str = GOOGLE_CALENDAR) -> None:
+        """`calendar_endpoint` is where the run's other Calendar calls go ([calendar])."""
         self.section = section
+        self.calendar_endpoint = section.calendar_endpoint or calendar_endpoint
+        self.holidays: list[OnRotation] = []  # this run's holidays on rotations
 
     def check(self, roster: Roster, raw: RawRoster, clock: Clock,
               findings: Findings) -> list[Conflict]:
         absences: list[Absence] = []
-        report_unreadable(self.gather(roster, clock, absences), raw.people.name, findings)
+        problems = self.gather(roster, clock, absences)
+        if self.section.holidays:
+            problems += self.read_holidays(roster, clock)
+        report_unreadable(problems, raw.people.name, findings)
         found = conflicts(roster, absences, clock.today)
         report_conflicts(found, raw.rotations.name, findings)
+        report_holidays(self.holidays, raw.rotations.name, findings)
         return found
 
     def gather(self, roster: Roster, clock: Clock, into: list[Absence]) -> list[Unreadable]:
         problems: list[Unreadable] = []
         if self.section.ics_url:
             problems += self.read_feed(roster, live(roster, clock.today, None), into)
-        if self.section.holidays:
-            problems += per_person(roster, live(roster, clock.today, None), holiday_reader(),
-                                   into)
         if self.section.google_calendar:
             window = live(roster, clock.today, self.section.horizon_days)
             if window:
                 problems += per_person(roster, window, self.calendar_reader(), into)
+        return problems
+
+    def read_holidays(self, roster: Roster, clock: Clock) -> list[Unreadable]:
+        """Every People member's holidays up to the last rotation's end (a suggested cover
+        must not have one either); kept as `self.holidays` for the one message."""
+        from sync.sources.time_off.public_holidays import read_holidays
+
+        rotations = live(roster, clock.today, None)
+        if not rotations:
+            return []
+        last = max(rotation.end for rotation in rotations)
+        found: dict[str, list[Holiday]] = {}
+        problems = []
+        for key, person in roster.people.items():
+            read = read_holidays(person, clock.today, last)
+            if isinstance(read, Unreadable):
+                problems.append(read)
+            else:
+                found[key] = read
+        self.holidays = on_rotations(roster, found, clock.today)
         return problems
 
     def read_feed(self, roster: Roster, rotations: list[Rotation],
@@ -87,13 +114,8 @@ class TimeOffCheck:
     def calendar_reader(self) -> Reader:
         from sync.sources.time_off.calendar import OutOfOffice
 
-        return OutOfOffice(self.section.calendar_endpoint).read
-
-
-def holiday_reader() -> Reader:
-    from sync.sources.time_off.public_holidays import read_holidays
-
-    return read_holidays
+        key = "[time_off]" if self.section.calendar_endpoint else "[calendar]"
+        return OutOfOffice(self.calendar_endpoint, endpoint_key=f"{key} calendar_endpoint").read
 
 
 def live(roster: Roster, today: date, horizon_days: int | None) -> list[Rotation]:
@@ -130,7 +152,7 @@ def report_unreadable(problems: list[Unreadable], people_tab: str, findings: Fin
     for problem in problems:
         findings.warning("time-off-unreadable", people_tab if problem.person else "Time off",
                          problem.person.row if problem.person else None,
-                         "Email" if problem.person else None, problem.text)
+                         problem.column if problem.person else None, problem.text)
 
 
 def time_off_check(config: Config) -> TimeOffCheck | None:
@@ -144,4 +166,6 @@ def time_off_check(config: Config) -> TimeOffCheck | None:
     if section.file and not is_csv:
         raise ConfigError("[time_off] file is for a CSV source; with Google Sheets set "
                           "[time_off] tab to the time-off tab's name.")
-    return TimeOffCheck(section)
+    calendar = config.section("calendar")
+    moved = calendar.calendar_endpoint if isinstance(calendar, GoogleCalendar) else None
+    return TimeOffCheck(section, moved or GOOGLE_CALENDAR)

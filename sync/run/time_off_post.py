@@ -2,6 +2,7 @@
 
 A `Once` per conflict (its fingerprint: person, days, rotation) keeps it from repeating
 while it is unchanged; changed days or a changed rotation is a new conflict and is posted.
+Public holidays are one message per run at most, listing each holiday not posted before.
 Only a real sync posts; a post that fails is tried again by the next run.
 """
 
@@ -14,12 +15,14 @@ from sync.clients.slack import slack_escape
 from sync.config.model import Config
 from sync.core.lived.roster import Person
 from sync.core.messages.values import Markup, Once, Part, Post
+from sync.core.rules.holidays import OnRotation, one_message
 from sync.core.rules.time_off import Conflict
 from sync.run.messenger import Messenger
 from sync.run.notify import notice_channel
 from sync.targets.slack.settings import SlackSlack
 
 KEY = "time-off.conflict."
+HOLIDAY_KEY = "time-off.holiday."
 
 
 class PlainText:
@@ -52,3 +55,24 @@ def post_conflicts(config: Config, conflicts: Sequence[Conflict], messenger: Mes
         return []
     book = PlainText(escape=isinstance(config.section("slack"), SlackSlack))
     return messenger.deliver(conflict_posts(channel, conflicts, now), book, now, dry_run=False)
+
+
+def post_holidays(config: Config, found: Sequence[OnRotation], messenger: Messenger,
+                  now: datetime) -> list[str]:
+    """One message naming every holiday on a rotation not posted before; each is then
+    remembered on its own, so a new holiday is posted without repeating the others."""
+    channel = notice_channel(config)
+    pending = [item for item in found
+               if messenger.memory.recall(HOLIDAY_KEY + item.fingerprint) is None]
+    if channel is None or not pending:
+        return []
+    text = one_message(pending)
+    key = HOLIDAY_KEY + "run." + "".join(item.fingerprint for item in pending)
+    post = Post(channel, (text,), "the public holidays",
+                f"public holidays posted in {channel}: {len(pending)}",
+                f"would post in {channel}: {text}", Once(key, "posted", now, ""))
+    book = PlainText(escape=isinstance(config.section("slack"), SlackSlack))
+    notes = messenger.deliver([post], book, now, dry_run=False)
+    for item in pending:
+        messenger.memory.remember(HOLIDAY_KEY + item.fingerprint, "posted")
+    return notes

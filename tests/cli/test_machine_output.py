@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,11 +81,12 @@ def recipe_invocations() -> list[list[str]]:
     docker = next(line for line in (ROOT / "cron/Dockerfile").read_text().splitlines()
                   if line.startswith("CMD "))
     crontab = next(line for line in (ROOT / "cron/crontab").read_text().splitlines()
-                   if line and not line.startswith("#") and "rotation-sync\" " in line)
+                   if line and not line.startswith("#") and "bin/rotation-sync" in line)
     service = next(line for line in (ROOT / "cron/rotation-sync.service").read_text()
                    .splitlines() if line.startswith("ExecStart="))
     return [container["args"], json.loads(docker.removeprefix("CMD ")),
-            crontab.split("rotation-sync\" ")[1].split(" >>")[0].replace('"', "").split(),
+            re.split(r"bin/rotation-sync\"? ", crontab)[1].split(" >>")[0].replace('"', "")
+            .split(),
             service.split("rotation-sync ", 1)[1].split()]
 
 

@@ -86,7 +86,7 @@ CASES = [
     Case("missing Email header", [HEADER, OK1], [["GitHub", "Name", "Timezone"]],
          "missing-header", "People row 1"),
     Case("cleared sheet", [HEADER], None, "empty-roster", "Rotations"),
-    Case("empty file", [], None, "missing-header", "Rotations row 1"),
+    Case("empty file", [], None, "empty-roster", "Rotations"),
     Case("error on a later row", [HEADER, OK1, OK2,
                                   ["2022-10-10", "2022-11-07", "tbliu98, nobody-at-all"]],
          None, "unknown-handle", "Rotations row 4"),

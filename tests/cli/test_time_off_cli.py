@@ -139,14 +139,63 @@ def people_with_countries(countries: dict[str, str]) -> list[list[str]]:
     return rows
 
 
-def test_a_public_holiday_in_the_persons_country_is_time_off(workspace: Workspace) -> None:
-    write_roster(workspace.folder, people=people_with_countries({"valerybugakov": "de"}))
-    workspace.config.write_text(workspace.config.read_text() + "\n[time_off]\nholidays = true\n")
+HOLIDAYS = '\n[time_off]\nholidays = true\n\n[notify]\nchannel = "#escalation-engineering"\n'
+COUNTRIES = {"valerybugakov": "de", "keegancsmith": "za", "tbliu98": "us"}
+UNITY_DAY = ("German Unity Day (DE) on 2022-10-03: @valerybugakov is on rotation (2022-09-07 "
+             "to 2022-10-09). To plan around it, add an Overrides row: Start 2022-10-03, End "
+             "2022-10-03, Engineer valerybugakov, Cover @BolajiOlajide.")
+
+
+def with_holidays(workspace: Workspace) -> None:
+    write_roster(workspace.folder, people=people_with_countries(COUNTRIES))
+    workspace.config.write_text(workspace.config.read_text() + HOLIDAYS)
+
+
+def test_a_public_holiday_is_a_warning_naming_the_holiday_and_country(workspace: Workspace
+                                                                      ) -> None:
+    with_holidays(workspace)
     code, document = workspace.run_json("validate", "--today", "2022-09-10")
     assert code == 0
-    [conflict] = [f["message"] for f in document["findings"] if f["code"] == "time-off-conflict"]
-    assert "Valery Bugakov is away 2022-10-03 during the rotation 2022-09-07 to 2022-10-09" \
-        in conflict  # German Unity Day
+    holidays = [f for f in document["findings"] if f["code"] == "holiday-on-rotation"]
+    assert [f["message"].split(": ", 1)[1] for f in holidays] == [
+        "Heritage Day (ZA) on 2022-09-24: @keegancsmith is on rotation (2022-09-07 to "
+        "2022-10-09). To plan around it, add an Overrides row: Start 2022-09-24, End "
+        "2022-09-24, Engineer keegancsmith, Cover @BolajiOlajide.", UNITY_DAY,
+        "Columbus Day (US) on 2022-10-10: @tbliu98 is on rotation (2022-10-10 to 2022-11-07). "
+        "To plan around it, add an Overrides row: Start 2022-10-10, End 2022-10-10, Engineer "
+        "tbliu98, Cover @BolajiOlajide."]
+    assert all(f["severity"] == "warning" and f["column"] == "Engineers" for f in holidays)
+    assert [f for f in document["findings"] if f["code"] == "time-off-conflict"] == []
+
+
+def test_following_the_suggestion_leaves_no_warning_behind(workspace: Workspace) -> None:
+    with_holidays(workspace)
+    config = workspace.config.read_text().replace(
+        'people = "roster/people.csv"\n',
+        'people = "roster/people.csv"\noverrides = "roster/overrides.csv"\n')
+    workspace.config.write_text(config)
+    (workspace.folder / "roster" / "overrides.csv").write_text(to_csv([
+        ["Start", "End", "Engineer", "Cover", "Note"],
+        ["2022-10-03", "2022-10-03", "valerybugakov", "BolajiOlajide", ""]]))
+    code, document = workspace.run_json("validate", "--today", "2022-09-10")
+    assert code == 0, document
+    messages = [f["message"] for f in document["findings"]]
+    assert not any("German Unity Day" in m for m in messages)
+    assert not [f for f in document["findings"] if f["code"].startswith("override")]
+
+
+def test_holidays_are_one_message_per_run_and_never_repeated(workspace: Workspace) -> None:
+    with_holidays(workspace)
+    assert workspace.run_json("sync", "--today", "2022-09-10")[0] == 0
+    (message,) = posts(workspace)
+    lines = message.splitlines()
+    assert lines[0] == "rotation-sync: public holidays during rotations"
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "- Heritage Day (ZA) on 2022-09-24", "- German Unity Day (DE) on 2022-10-03",
+        "- Columbus Day (US) on 2022-10-10"]
+    assert f"- {UNITY_DAY}" in lines
+    assert workspace.run_json("sync", "--today", "2022-09-11")[0] == 0
+    assert len(posts(workspace)) == 1, "not again while unchanged"
 
 
 def test_a_country_that_is_not_an_iso_code_is_an_error_on_its_cell(workspace: Workspace
@@ -191,7 +240,7 @@ def test_a_country_without_a_holiday_calendar_is_a_warning(workspace: Workspace)
     code, document = workspace.run_json("validate", "--today", "2022-09-10")
     assert code == 0
     [warning] = [f for f in document["findings"] if f["code"] == "time-off-unreadable"]
-    assert (warning["tab"], warning["row"]) == ("People", 2)
+    assert (warning["tab"], warning["row"], warning["column"]) == ("People", 2, "Country")
     assert "Country ZZ has no public holiday calendar" in warning["message"]
 
 

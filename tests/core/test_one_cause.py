@@ -103,3 +103,56 @@ def test_rotations_that_ended_before_today_get_no_warnings() -> None:
     assert check(rotations_rows(past), today="2022-09-10") == []
     early = {f.code for f in check(rotations_rows(past), today="2022-01-04")}
     assert {"rotation-length", "engineer-count", "gap", "timezone-coverage"} <= early
+
+
+# -- every tab (issue 22): no consequential finding on Overrides or Time off ---------------
+OVERRIDES_HEADER: list[Cell] = ["Start", "End", "Engineer", "Cover", "Note"]
+TIME_OFF_HEADER: list[Cell] = ["GitHub", "Start", "End"]
+
+
+def check_all(rotations: list[list[Cell]] | None = None,
+              people: list[list[Cell]] | None = None,
+              overrides: list[list[Cell]] | None = None,
+              time_off: list[list[Cell]] | None = None) -> list[Finding]:
+    raw = RawRoster(RawTab("Rotations", rotations or rotations_rows(GOOD)),
+                    RawTab("People", people or people_rows()),
+                    RawTab("Overrides", [OVERRIDES_HEADER, *(overrides or [])]),
+                    RawTab("Time off", [TIME_OFF_HEADER, *(time_off or [])]))
+    return validate(raw, make_clock("2022-08-15"))[1]
+
+
+def test_a_bad_people_cell_is_no_error_on_the_overrides_and_time_off_tabs() -> None:
+    findings = check_all(
+        people=people_with("sven-larsen", 3, "Mars/Olympus"),
+        overrides=[["2022-08-20", "2022-08-21", "keegancsmith", "sven-larsen", ""],
+                   ["2022-09-10", "2022-09-11", "tbliu98", "priya-nair", ""]],
+        time_off=[["sven-larsen", "2022-08-22", "2022-08-23"]])
+    assert [(f.code, f.tab) for f in findings if f.severity == "error"] == [
+        ("unknown-timezone", "People")], findings
+
+
+def test_an_empty_rotations_tab_is_empty_roster_first_and_alone() -> None:
+    findings = check_all(rotations=[["Start", "End", "Engineers"], ["", "", ""]],
+                         overrides=[["2022-08-20", "2022-08-21", "keegancsmith", "", ""]],
+                         time_off=[["nobody-at-all", "2022-08-22", "2022-08-23"]])
+    assert [f.code for f in findings] == ["empty-roster"]
+
+
+def test_each_tab_is_checked_when_another_tab_has_errors() -> None:
+    findings = check_all(
+        people=[["GitHub", "Name", "Email"]],  # no Timezone column: the tab is unreadable
+        rotations=[*engineers(3, "priya-nair, sven-larsen, BolajiOlajide"),
+                   ["2022-11-08", "2022-11-01", "tbliu98"]],
+        overrides=[["2022-08-20", "soon", "keegancsmith", "", ""]],
+        time_off=[["tbliu98", "2022-08-22", "yesterday"]])
+    assert {(f.code, f.tab, f.row) for f in findings if f.severity == "error"} == {
+        ("missing-header", "People", 1), ("end-before-start", "Rotations", 5),
+        ("bad-date", "Overrides", 2), ("bad-date", "Time off", 2)}, findings
+
+
+def test_an_override_on_a_rotation_row_with_an_error_is_not_a_second_error() -> None:
+    findings = check_all(
+        rotations=engineers(2, "valerybugakov, tbliu98, nobody-here"),
+        overrides=[["2022-09-10", "2022-09-11", "valerybugakov", "priya-nair", ""]])
+    assert [(f.code, f.tab) for f in findings if f.severity == "error"] == [
+        ("unknown-handle", "Rotations")], findings

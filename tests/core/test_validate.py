@@ -140,7 +140,8 @@ def test_missing_headers() -> None:
     findings = check([["Begin", "End", "Engineers"], ["2022-08-10", "2022-09-06", "tbliu98"]])
     finding = only(findings, "missing-header")
     assert (finding.row, finding.column) == (1, "Start")
-    assert only(check([["Start", "End", "Notes"]]), "missing-header").column == "Engineers"
+    assert only(check([["Start", "End", "Notes"], ["2022-08-10", "2022-09-06", ""]]),
+                "missing-header").column == "Engineers"
     people = [["GitHub", "Name", "Email"]]
     assert only(check(people=people), "missing-header").column == "Timezone"
 

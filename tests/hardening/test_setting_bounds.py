@@ -25,11 +25,13 @@ from tests.conftest import LOCAL_CONFIG, make_workspace
 
 BASE = tomllib.loads(LOCAL_CONFIG.replace("{policy}", "keep"))
 DURATIONS = [("schedule", "poll"), ("time_off", "horizon"), ("time_off", "ics_deadline"),
-             ("slack", "remind_before")]
-COUNTS = [("history", "keep_runs")]
+             ("slack", "remind_before"), ("propose", "horizon"), ("propose", "length"),
+             ("propose", "min_gap"), ("cover", "expire_after")]
+COUNTS = [("history", "keep_runs"), ("propose", "engineers"), ("propose", "max_per_team")]
 PATHS = [(None, "state_dir"), ("source", "rotations"), ("source", "people"),
          ("source", "overrides"), ("calendar", "path"), ("slack", "path"),
-         ("handbook", "path"), ("time_off", "file"), ("time_off", "ics_url")]
+         ("handbook", "path"), ("time_off", "file"), ("time_off", "ics_url"),
+         ("propose", "file"), ("page", "dir")]
 KEYS = DURATIONS + COUNTS + PATHS
 
 

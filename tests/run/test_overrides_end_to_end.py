@@ -15,9 +15,13 @@ from tests.helpers import to_csv
 HEADER = ["Start", "End", "Engineer", "Cover", "Note"]
 ROW = ["2022-09-12", "2022-09-14", "valerybugakov", "sven-larsen", "dentist"]
 TO_VALERY = ("An override was added: you are off the escalation engineer rotation from "
-             "2022-09-12 to 2022-09-14; @sven-larsen covers you. Note: dentist")
+             "2022-09-12 to 2022-09-14; @sven-larsen covers you. It begins Mon 2022-09-12 09:00 "
+             "America/Los_Angeles (Mon 2022-09-12 18:00 Europe/Berlin) and ends Thu 2022-09-15 "
+             "09:00 America/Los_Angeles (Thu 2022-09-15 18:00 Europe/Berlin). Note: dentist")
 TO_SVEN = ("You cover @valerybugakov on the escalation engineer rotation from 2022-09-12 to "
-           "2022-09-14. Note: dentist")
+           "2022-09-14. It begins Mon 2022-09-12 09:00 America/Los_Angeles (Mon 2022-09-12 "
+           "12:00 America/New_York) and ends Thu 2022-09-15 09:00 America/Los_Angeles (Thu "
+           "2022-09-15 12:00 America/New_York). Note: dentist")
 
 
 def overrides_workspace(folder: Path) -> Workspace:
@@ -74,8 +78,13 @@ def test_one_row_moves_the_group_the_calendar_and_the_messages(tmp_path: Path) -
 
     sync(workspace, "2022-09-12")
     assert members(workspace) == ["keegancsmith", "sven-larsen"]
+    announced = ("#escalation-engineering", "Sven Larsen covers Valery Bugakov until "
+                 "2022-09-14 (@escalation-engineers). Back to the plan: Thu 2022-09-15 09:00 "
+                 "America/Los_Angeles (Thu 12:00 America/New_York for @sven-larsen, Thu 18:00 "
+                 "Europe/Berlin for @valerybugakov). Note: dentist")
+    assert messages(workspace)[2:] == [announced], "announce_channel on the file backend too"
     sync(workspace, "2022-09-13")
-    assert len(messages(workspace)) == 2, "no DM again"
+    assert len(messages(workspace)) == 3, "no DM and no announcement again"
     assert workspace.run_json("plan", "--today", "2022-09-13")[1]["targets"]["slack"][
         "changes"] == [], "the cover is not reverted by drift repair"
 

@@ -5,6 +5,7 @@ slack_sdk against the fake Slack. No sleeps: the clock is moved, not waited for.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +27,14 @@ from tests.targets.test_slack_target import run
 from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack, User
 
 LA = ZoneInfo("America/Los_Angeles")
-NEXT = "Your escalation engineer rotation 2026-11-02 to 2026-11-29 starts in {when}, with {with}."
+NEXT = ("Your escalation engineer rotation 2026-11-02 to 2026-11-29 starts in {when}, with "
+        "{with}. It begins Mon 2026-11-02 09:00 America/Los_Angeles{begins} and ends Mon "
+        "2026-11-30 09:00 America/Los_Angeles{ends}.")
+# Each engineer's own time (Tammy Liu lives in the roster's timezone: one time is enough).
+OWN = {"valerybugakov": (" (Mon 2026-11-02 18:00 Europe/Berlin)",
+                         " (Mon 2026-11-30 18:00 Europe/Berlin)"),
+       "tbliu98": ("", ""),
+       "kenji-sato": (" (Tue 2026-11-03 02:00 Asia/Tokyo)", " (Tue 2026-12-01 02:00 Asia/Tokyo)")}
 # Clocks go back on Sunday 2026-11-01 in Los Angeles: the rotation starting Monday is
 # reminded 7 days before at 09:00 PDT (16:00 UTC) and 1 day before at 09:00 PST (17:00 UTC).
 SEVEN_DAYS_BEFORE = datetime(2026, 10, 26, 16, 0, tzinfo=UTC)
@@ -72,7 +80,9 @@ def expected(when: str, only: str | None = None) -> list[tuple[str, str]]:
     found = []
     for handle in team:
         others = [f"@{h}" for h in team if h != handle]
-        found.append((f"@{handle}", NEXT.format(when=when, **{"with": " and ".join(others)})))
+        begins, ends = OWN[handle]
+        found.append((f"@{handle}", NEXT.format(when=when, begins=begins, ends=ends,
+                                                **{"with": " and ".join(others)})))
     return [item for item in found if only is None or item[0] == f"@{only}"]
 
 
@@ -112,7 +122,10 @@ def test_a_rotation_moved_after_its_reminder_is_reminded_anew(reminding: Workspa
     sync_at(reminding, ONE_DAY_BEFORE)  # the old 1d moment: nothing is due any more
     assert messages(reminding) == expected("7 days")
     sync_at(reminding, datetime(2026, 11, 2, 17, 0, tzinfo=UTC))  # 7d before 11-09 09:00 PST
-    moved = [(who, text.replace("2026-11-02 to 2026-11-29", "2026-11-09 to 2026-12-06"))
+    week_later = {"2026-11-02 to 2026-11-29": "2026-11-09 to 2026-12-06",
+                  "2026-11-02": "2026-11-09", "2026-11-30": "2026-12-07",
+                  "2026-11-03": "2026-11-10", "2026-12-01": "2026-12-08"}
+    moved = [(who, re.sub("|".join(week_later), lambda m: week_later[m[0]], text))
              for who, text in expected("7 days")]
     assert messages(reminding) == expected("7 days") + moved
 
@@ -161,9 +174,12 @@ def test_spring_forward_week_frozen_around_the_moment() -> None:
         reminders = due(roster_, datetime.now(LA), leads)
     assert [(r.person.github, r.text) for r in reminders] == [
         ("tbliu98", "Your escalation engineer rotation 2027-03-15 to 2027-04-11 starts in "
-                    "7 days, with @kenji-sato."),
+                    "7 days, with @kenji-sato. It begins Mon 2027-03-15 09:00 "
+                    "America/Los_Angeles and ends Mon 2027-04-12 09:00 America/Los_Angeles."),
         ("kenji-sato", "Your escalation engineer rotation 2027-03-15 to 2027-04-11 starts in "
-                       "7 days, with @tbliu98.")]
+                       "7 days, with @tbliu98. It begins Mon 2027-03-15 09:00 "
+                       "America/Los_Angeles (Tue 2027-03-16 01:00 Asia/Tokyo) and ends Mon "
+                       "2027-04-12 09:00 America/Los_Angeles (Tue 2027-04-13 01:00 Asia/Tokyo).")]
 
 
 @pytest.mark.parametrize("entry", ["7", "7x", "0d", "400d", "d7", ""])
@@ -228,7 +244,9 @@ def test_the_cover_of_an_upcoming_override_is_reminded_once_per_lead(
         ["Start", "End", "Engineer", "Cover", "Note"],
         ["2026-11-16", "2026-11-18", "tbliu98", "sven-larsen", ""]]))
     cover = ("You cover @tbliu98 on the escalation engineer rotation 2026-11-16 to "
-             "2026-11-18, starting in {when}.")
+             "2026-11-18, starting in {when}. It begins Mon 2026-11-16 09:00 "
+             "America/Los_Angeles (Mon 2026-11-16 12:00 America/New_York) and ends Thu "
+             "2026-11-19 09:00 America/Los_Angeles (Thu 2026-11-19 12:00 America/New_York).")
     sync_at(reminding, datetime(2026, 11, 9, 16, 59, tzinfo=UTC))  # 09:00 PST is 17:00 UTC
     assert messages(reminding) == []
     document = sync_at(reminding, datetime(2026, 11, 9, 17, 0, tzinfo=UTC))

@@ -17,7 +17,9 @@ BEFORE = [("2022-09-07", "2022-10-09", ["keegancsmith", "valerybugakov"]),
           ("2022-10-10", "2022-11-07", ["tbliu98", None, None])]
 AFTER = [BEFORE[0], ("2022-10-10", "2022-11-07", ["tbliu98", "kenji-sato", None])]
 ADDED = ("You were added to the escalation engineer rotation 2022-10-10 to 2022-11-07 with "
-         "@tbliu98.")
+         "@tbliu98. It begins Mon 2022-10-10 09:00 America/Los_Angeles (Tue 2022-10-11 01:00 "
+         "Asia/Tokyo) and ends Tue 2022-11-08 09:00 America/Los_Angeles (Wed 2022-11-09 02:00 "
+         "Asia/Tokyo).")
 
 
 def group(slack: FakeSlack) -> SlackUserGroup:

@@ -24,9 +24,13 @@ from tests.targets.contract import HandbookContract, broken
 from tests.wire.fakes.base import Response
 from tests.wire.fakes.github import FakeGitHub
 
-SAMPLE = (Path(__file__).resolve().parents[1] / "data" /
-          "escalation-engineer-rotation.md").read_bytes()
 ROW = "[@tbliu98](https://github.com/tbliu98), TBD, TBD"
+REAL_PAGE = (Path(__file__).resolve().parents[1] / "data" /
+             "escalation-engineer-rotation.md").read_bytes()
+# The real page without its last row: a page that already says what the roster says is
+# left as written, so the first sync needs something to add.
+SAMPLE = b"".join(line for line in REAL_PAGE.splitlines(keepends=True)
+                  if ROW.encode() not in line)
 TAMPERED_ROW = "[@tbliu98](https://github.com/tbliu98)"
 REPO = "acme/handbook"
 PATH = "content/departments/engineering/escalation-engineer-rotation.md"

@@ -156,7 +156,14 @@ def test_second_run_while_our_pull_request_is_open_writes_nothing(fake: FakeGitH
     assert fake.write_calls() == []
 
 
+def without_last_row(page: bytes) -> bytes:
+    """The real page already says what ROSTER_A says (and is left as written): without its
+    last row, syncing ROSTER_A has a row to add."""
+    return b"".join(line for line in page.splitlines(keepends=True) if b"tbliu98" not in line)
+
+
 def test_roster_change_while_open_updates_branch_and_body_not_a_second_pull(fake: FakeGitHub):
+    fake.set_file(REPO, PATH, without_last_row(SAMPLE))
     sync(target(fake), ROSTER_A)
     first_head = fake.branch_sha(REPO, HEAD_BRANCH)
     fake.reset_log()
@@ -168,7 +175,8 @@ def test_roster_change_while_open_updates_branch_and_body_not_a_second_pull(fake
                                   f"PATCH /repos/acme/handbook/git/refs/heads/{HEAD_BRANCH}",
                                   "PATCH /repos/acme/handbook/pulls/1"]
     [pull] = fake.pulls(REPO)
-    assert pull.state == "open" and pull.title == TITLE_B
+    assert pull.state == "open" and pull.title == ("Rotations table: update 2022-09-07 to "
+                                                   "2022-10-09, add 2022-11-08 to 2022-12-05")
     assert "2022-11-08 to 2022-12-05" in (pull.body or "")
     assert fake.branch_sha(REPO, HEAD_BRANCH) != first_head
     assert page(fake, HEAD_BRANCH) == with_table(SAMPLE, ROSTER_B)
@@ -244,6 +252,7 @@ def test_base_already_right_and_no_pull_request_writes_nothing(fake: FakeGitHub)
 
 
 def test_leftover_branch_from_a_merged_pull_request_is_reused(fake: FakeGitHub):
+    fake.set_file(REPO, PATH, without_last_row(SAMPLE))
     sync(target(fake), ROSTER_A)
     fake.merge_pull(REPO, 1)  # the repository does not delete merged branches
     sync(target(fake), ROSTER_B)
@@ -485,6 +494,7 @@ def test_cli_sync_with_a_rejected_token_exits_3_and_syncs_the_others(fake: FakeG
 
 def test_cli_sync_then_second_sync_reports_zero_changes(fake: FakeGitHub, tmp_path: Path):
     write_roster(tmp_path)
+    fake.set_file(REPO, PATH, without_last_row(SAMPLE))
     config = tmp_path / "rotation-sync.toml"
     config.write_text(toml(github_config(tmp_path, fake.base_url)))
     command = ["sync", "-c", str(config), "--today", DAY, "--json", "--only", "handbook"]

@@ -164,14 +164,16 @@ class TestMemoryHandbook(MemoryBacked, HandbookContract):
 
     @pytest.fixture(autouse=True)
     def _page(self, _store: None) -> None:
-        self.store.page = (Path(__file__).parent.parent / "data"
-                           / "escalation-engineer-rotation.md").read_text()
+        page = (Path(__file__).parent.parent / "data" / "escalation-engineer-rotation.md")
+        # without its last row: a page that already says what the roster says is kept
+        self.store.page = "".join(line for line in page.read_text().splitlines(keepends=True)
+                                  if "tbliu98" not in line)
 
     def make_target(self) -> Target:
         return MemoryHandbook(self.store)
 
     def tamper(self, target: Target) -> None:
-        self.store.page = self.store.page.replace("| 2022-08-10 to", "|2022-08-10 to", 1)
+        self.store.page = self.store.page.replace(", TBD, TBD", "", 1)
 
     def page(self) -> str:
         return self.store.page

@@ -8,6 +8,10 @@ from tests.helpers import DictMemory, make_roster, with_overrides
 from tests.targets.test_slack_target import CHANNEL, HANDLE, ROTATIONS, members, run, target
 from tests.wire.fakes.slack import FakeSlack, User
 
+# The handoff back to the plan, in the roster's time and each person's own.
+BACK = ("Back to the plan: Thu 2022-09-15 09:00 America/Los_Angeles (Thu 12:00 "
+        "America/New_York for @sven-larsen, Thu 18:00 Europe/Berlin for @valerybugakov).")
+
 
 def covered(cover: str | None = "sven-larsen") -> Roster:
     return with_overrides(make_roster(ROTATIONS),
@@ -52,7 +56,7 @@ def test_an_override_start_is_announced_once(slack: FakeSlack, users: dict[str, 
     [message] = slack.messages
     ids = {handle: user.id for handle, user in users.items()}
     assert message.text == (f"<@{ids['sven-larsen']}> covers <@{ids['valerybugakov']}> until "
-                            f"2022-09-14 (@{HANDLE}). Note: dentist")
+                            f"2022-09-14 (@{HANDLE}). {BACK} Note: dentist")
     run(target(slack), "2022-09-13", memory, rotations=covered())
     assert len(slack.messages) == 1
 
@@ -64,4 +68,5 @@ def test_an_override_with_nobody_covering_says_so(slack: FakeSlack, users: dict[
     ids = {handle: user.id for handle, user in users.items()}
     assert [m.text for m in slack.messages] == [
         f"<@{ids['valerybugakov']}> is away until 2022-09-14; nobody covers (@{HANDLE}). "
-        "Note: dentist"]
+        "Back to the plan: Thu 2022-09-15 09:00 America/Los_Angeles (Thu 18:00 Europe/Berlin "
+        "for @valerybugakov). Note: dentist"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sync.core.lived.own_time import for_person
 from sync.core.lived.roster import Person, Roster
 from sync.core.messages.override_notices import override_entries, override_notices
 
@@ -56,7 +57,7 @@ def notices(before: Snapshot, roster: Roster, today: date) -> list[Notice]:
             continue  # gone from People: nobody to tell
         was = {s for s in old.get(handle, set()) if s.end >= today}
         now = {s for s in new.get(handle, set()) if s.end >= today}
-        found += [Notice(person, text) for text in changes_for(handle, was, now, roster)]
+        found += [Notice(person, text) for text in changes_for(person, was, now, roster)]
     return found + [Notice(person, text)
                     for person, text in override_notices(before, roster, today)]
 
@@ -70,18 +71,21 @@ def shifts_by_engineer(rotations: Snapshot) -> dict[str, set[Shift]]:
     return shifts
 
 
-def changes_for(handle: str, was: set[Shift], now: set[Shift], roster: Roster) -> list[str]:
-    added, removed = sorted(now - was), sorted(was - now)
+def changes_for(person: Person, was: set[Shift], now: set[Shift], roster: Roster) -> list[str]:
+    """What changed for `person`; a shift they are on says its handoffs in their time."""
+    handle, added, removed = person.key, sorted(now - was), sorted(was - now)
     texts = []
     for shift in added:
         moved_from = next((old for old in removed if old.overlaps(shift)), None)
         if moved_from is not None:
             removed.remove(moved_from)
             texts.append(f"Your escalation engineer rotation {moved_from.label} moved: it now "
-                         f"runs {shift.label}{with_whom(handle, shift, roster)}.")
+                         f"runs {shift.label}{with_whom(handle, shift, roster)}."
+                         + for_person(roster, person, shift.start, shift.end))
         else:
             texts.append(f"You were added to the escalation engineer rotation {shift.label}"
-                         f"{with_whom(handle, shift, roster)}.")
+                         f"{with_whom(handle, shift, roster)}."
+                         + for_person(roster, person, shift.start, shift.end))
     texts += [f"You were removed from the escalation engineer rotation {shift.label}."
               for shift in removed]
     return texts

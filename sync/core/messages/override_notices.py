@@ -6,10 +6,12 @@ Part of the shift snapshot (`sync.core.messages.notices`): each override is one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sync.core.lived.own_time import for_person
 from sync.core.lived.roster import Override, Person, Roster
 
 Entry = dict[str, Any]
@@ -43,27 +45,36 @@ def override_entries(overrides: tuple[Override, ...]) -> list[Entry]:
 
 def override_notices(before: list[Entry], roster: Roster,
                      today: date) -> list[tuple[Person, str]]:
-    """(person, text) for every override row that changed and has not ended."""
+    """(person, text) for every override row that changed and has not ended; a row the
+    person is (still) on gives its handoffs in their own time."""
     old = {e["override"]: Row.of(e) for e in before if "override" in e}
     new = {e["override"]: Row.of(e) for e in override_entries(roster.overrides)}
+
+    def when(handle: str, row: Row) -> str:
+        person = roster.people.get(handle)
+        return for_person(roster, person, row.start, row.end) if person else ""
+
     found: list[tuple[str, str]] = []
     for key in sorted(old.keys() | new.keys()):
         was, now = old.get(key), new.get(key)
         if was != now and max(r.end for r in (was, now) if r is not None) >= today:
-            found += told(was, now)
+            found += told(was, now, when)
     return [(roster.people[h], text) for h, text in found if h in roster.people]
 
 
-def told(was: Row | None, now: Row | None) -> list[tuple[str, str]]:
-    """Handles with the text each is sent, for one override row."""
+def told(was: Row | None, now: Row | None,
+         when: Callable[[str, Row], str]) -> list[tuple[str, str]]:
+    """Handles with the text each is sent, for one override row; `when` says a row's
+    handoffs in that person's own time."""
     texts: list[tuple[str, str]] = []
     if now is not None:
         verb = "changed: you are now" if was is not None else "was added: you are"
         texts.append((now.engineer, f"An override {verb} off the escalation engineer "
-                      f"rotation from {now.label}; {covered_by(now)}.{note(now)}"))
+                      f"rotation from {now.label}; {covered_by(now)}."
+                      f"{when(now.engineer, now)}{note(now)}"))
         if now.cover is not None:
             texts.append((now.cover, f"You cover @{now.engineer} on the escalation engineer "
-                          f"rotation from {now.label}.{note(now)}"))
+                          f"rotation from {now.label}.{when(now.cover, now)}{note(now)}"))
     elif was is not None:
         texts.append((was.engineer, f"The override from {was.label} was removed: you are on "
                       "the escalation engineer rotation on those days again."))

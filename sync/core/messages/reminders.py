@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from sync.core.lived.own_time import for_person
 from sync.core.lived.roster import Override, Person, Roster, Rotation
 
 LEAD = re.compile(r"\s*(\d{1,15})\s*([smhdw])\s*", re.IGNORECASE)
@@ -134,7 +135,9 @@ def cover_text(roster: Roster, override: Override, now: datetime) -> str:
     in 7 days.'"""
     return (f"You cover @{override.engineer} on the escalation engineer rotation "
             f"{override.start.isoformat()} to {override.end.isoformat()}, starting "
-            f"{time_until(roster, override.start, now)}.")
+            f"{time_until(roster, override.start, now)}."
+            + for_person(roster, roster.person(override.cover or override.engineer),
+                         override.start, override.end))
 
 
 def moments(roster: Roster, now: datetime, leads: Sequence[Lead]) -> list[datetime]:
@@ -155,7 +158,8 @@ def reminder_text(roster: Roster, rotation: Rotation, person: Person, now: datet
     others = [f"@{handle}" for handle in rotation.engineers if handle.lower() != person.key]
     company = f", with {joined(others)}" if others else ""
     return (f"Your escalation engineer rotation {rotation.label} starts "
-            f"{time_left(roster, rotation, now)}{company}.")
+            f"{time_left(roster, rotation, now)}{company}."
+            + for_person(roster, person, rotation.start, rotation.end))
 
 
 def time_left(roster: Roster, rotation: Rotation, now: datetime) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sync.core.lived.clock import zone
 from sync.core.lived.roster import OnCall, Roster, Rotation
 
 MAX_WEEKS = 104  # two years of handoffs is already a long page
@@ -26,7 +27,9 @@ class Shift:
     def as_json(self) -> dict[str, Any]:
         return {"at": stamp(self.at), "until": stamp(self.until),
                 "rotation": rotation_json(self.on_call.rotation),
-                "engineers": [{"github": p.github, "name": p.name, "timezone": p.timezone}
+                "engineers": [{"github": p.github, "name": p.name, "timezone": p.timezone,
+                               "at_local": local(self.at, p.timezone),
+                               "until_local": local(self.until, p.timezone)}
                               for p in self.on_call.people]}
 
 
@@ -61,3 +64,8 @@ def rotation_json(rotation: Rotation | None) -> dict[str, str] | None:
 
 def stamp(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def local(moment: datetime | None, timezone: str) -> str | None:
+    """The moment in an engineer's own timezone: when their shift begins or ends for them."""
+    return moment.astimezone(zone(timezone)).isoformat() if moment else None

@@ -50,11 +50,6 @@ def check_rotations(roster: Roster, clock: Clock, tab: str, table: Table,
     """Warnings about each rotation that has not ended; `skip` holds the rows whose
     engineers already have an error (their slots are not all known)."""
     rotations = roster.rotations
-    if not rotations and not findings.has_errors:
-        findings.error("empty-roster", tab, None, None,
-                       "there is no rotation at all; refusing to sync an empty roster "
-                       "(was the tab cleared, renamed or filtered?).")
-        return
     engineers_title = table.title(engineer_columns(table)[0])
     for rotation in rotations:
         if rotation.end < clock.today:

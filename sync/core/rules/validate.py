@@ -40,43 +40,79 @@ from sync.core.tabs.time_off_tab import parse_time_off
 COUNTRY = re.compile(r"^[A-Za-z]{2}$")  # ISO 3166-1 alpha-2, for [time_off] holidays
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
+EMPTY_ROSTER = ("there is no rotation at all; refusing to sync an empty roster (was the tab "
+                "cleared, renamed or filtered?).")
 ROTATION_HEADERS = ("start", "end")
 PEOPLE_HEADERS = ("github", "name", "email", "timezone")
+PEOPLE_OPTIONAL = ("slack id", "country", *PLANNING_COLUMNS)
 
 
 # -- entry point -------------------------------------------------------------------------
 def validate(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]]:
     """Parse and check the roster; the Roster is None when any error was found."""
+    roster, findings = check_roster(raw, clock)
+    return (None if any(f.severity == "error" for f in findings) else roster), findings
+
+
+def check_roster(raw: RawRoster, clock: Clock) -> tuple[Roster | None, list[Finding]]:
+    """Every tab checked, whatever the others hold, and the roster of what could be read
+    (None when the Rotations or People tab cannot be read at all). A cleared Rotations tab
+    is `empty-roster` alone: every other finding would follow from it."""
+    if is_empty(raw.rotations):
+        return None, [Finding("error", "empty-roster", raw.rotations.name, None, None,
+                              f"{raw.rotations.name}: {EMPTY_ROSTER}")]
     findings = Findings()
-    rotations_table = read_readable(raw.rotations, ROTATION_HEADERS, findings)
+    rotations_table = rotations_of(raw.rotations, findings)
     people_table = read_readable(raw.people, PEOPLE_HEADERS, findings)
-    if rotations_table is not None and not engineer_columns(rotations_table):
-        findings.error("missing-header", raw.rotations.name, 1, "Engineers",
-                       'the header row needs an "Engineers" column (or "Engineer 1", '
-                       '"Engineer 2", …).')
-        rotations_table = None
-    if rotations_table is None or people_table is None:
-        return None, findings.items
-    oversized_cells(rotations_table, (*ROTATION_HEADERS, *engineer_columns(rotations_table)),
-                    findings)
-    oversized_cells(people_table, (*PEOPLE_HEADERS, "slack id"), findings)
-    known = parse_people(people_table, findings)
-    rotations, partial = parse_rotations(rotations_table, known, findings)
-    time_off = parse_time_off(raw.time_off, known.people, findings)
-    check_sequence(rotations, raw.rotations.name, findings, today=clock.today)
-    overrides = parse_overrides(raw.overrides, known.people, rotations, findings)
+    known = KnownPeople({}, unreadable=True)
+    if people_table is not None:
+        oversized_cells(people_table, (*PEOPLE_HEADERS, "slack id"), findings)
+        known = parse_people(people_table, findings)
+    rotations: list[Rotation] = []
+    partial: set[int] = set()
+    if rotations_table is not None:
+        oversized_cells(rotations_table,
+                        (*ROTATION_HEADERS, *engineer_columns(rotations_table)), findings)
+        rotations, partial = parse_rotations(rotations_table, known, findings)
+        check_sequence(rotations, raw.rotations.name, findings, today=clock.today)
+    complete = rotations_table is not None and not any(
+        f.severity == "error" and f.tab == raw.rotations.name for f in findings.items)
+    time_off = parse_time_off(raw.time_off, known, findings)
+    overrides = parse_overrides(raw.overrides, known, rotations, findings, complete)
     roster = Roster(rotations=tuple(sorted(rotations, key=lambda r: r.start)),
                     people=known.people, timezone=clock.tz.key, handoff_time=clock.handoff,
                     overrides=overrides, time_off=time_off)
-    check_rotations(roster, clock, raw.rotations.name, rotations_table, findings,
-                    skip=frozenset(partial))
-    if raw.overrides is not None:
-        check_uncovered(roster, clock, raw.overrides.name, cover_title(raw.overrides), findings)
-    tabs = [raw.people.name, raw.rotations.name]  # People first: their errors are causes
-    ordered = sorted(findings.items, key=lambda f: (
+    readable = rotations_table is not None and people_table is not None
+    if rotations_table is not None and people_table is not None:
+        check_rotations(roster, clock, raw.rotations.name, rotations_table, findings,
+                        skip=frozenset(partial))
+        if raw.overrides is not None:
+            check_uncovered(roster, clock, raw.overrides.name, cover_title(raw.overrides),
+                            findings)
+    return (roster if readable else None), in_order(findings.items, raw)
+
+
+def is_empty(tab: RawTab) -> bool:
+    """No cell below the header holds anything (a cleared, renamed or filtered tab)."""
+    return not tab.problems and not any(text(cell) for row in tab.rows[1:] for cell in row)
+
+
+def rotations_of(tab: RawTab, findings: Findings) -> Table | None:
+    table = read_readable(tab, ROTATION_HEADERS, findings)
+    if table is not None and not engineer_columns(table):
+        findings.error("missing-header", tab.name, 1, "Engineers",
+                       'the header row needs an "Engineers" column (or "Engineer 1", '
+                       '"Engineer 2", …).')
+        return None
+    return table
+
+
+def in_order(findings: list[Finding], raw: RawRoster) -> list[Finding]:
+    """Errors first; People before Rotations (their errors are causes), then the rest."""
+    tabs = [raw.people.name, raw.rotations.name]
+    return sorted(findings, key=lambda f: (
         f.severity != "error", tabs.index(f.tab) if f.tab in tabs else len(tabs),
         f.row is None, f.row or 0))
-    return (None if findings.has_errors else roster), ordered
 
 
 def cover_title(tab: RawTab) -> str:
@@ -109,10 +145,9 @@ def parse_people(table: Table, findings: Findings) -> KnownPeople:
 def parse_person(table: Table, row_number: int, row: list[Cell],
                  findings: Findings) -> Person | None:
     tab = table.tab.name
-    values = {name: text(table.cell(row, name))
-              for name in (*PEOPLE_HEADERS, "slack id", "country")}
-    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, "slack id", "country",
-                                                    *PLANNING_COLUMNS), findings):
+    values = {name: text(table.cell(row, name)) for name in (*PEOPLE_HEADERS, *PEOPLE_OPTIONAL)}
+    if not cells_are_clean(table, row_number, row, (*PEOPLE_HEADERS, *PEOPLE_OPTIONAL),
+                           findings):
         return None
     ok = True
     handle = values["github"].removeprefix("@")

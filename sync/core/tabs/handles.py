@@ -26,9 +26,15 @@ class KnownPeople:
 
     people: dict[str, Person]
     rejected: frozenset[str] = field(default_factory=frozenset)
+    unreadable: bool = False  # the People tab itself has an error: no handle is unknown
 
     def knows(self, handle: str) -> bool:
-        return handle.lower() in self.people or handle.lower() in self.rejected
+        return self.unreadable or handle.lower() in self.people or \
+            handle.lower() in self.rejected
+
+    def reported(self, handle: str) -> bool:
+        """Whether the person's own People row (or the tab) already carries the error."""
+        return self.unreadable or handle.lower() in self.rejected
 
     def suggestion(self, typed: str) -> str | None:
         """The People handle closest to `typed`, by handle or by Name ("Sven Larsn")."""

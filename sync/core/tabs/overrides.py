@@ -2,12 +2,12 @@
 
 Parsed after Rotations and People, because every rule here is about them: the Engineer must
 be on a rotation holding every override day, the Cover on People and not on that rotation.
-Cross-tab rules run only when the other tabs are clean, so one cause stays one finding.
+The tab is checked even when the others have errors, but a person whose People row is wrong
+and a rotation whose row is wrong are those rows' errors, never one more here.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import date, timedelta
 
 from sync.core.findings import Findings
@@ -15,40 +15,42 @@ from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Override, Person, Roster, Rotation
 from sync.core.tabs.cells import Table, cells_are_clean, read_readable, text
 from sync.core.tabs.dates import parse_date
-from sync.core.tabs.handles import GITHUB_LOGIN
+from sync.core.tabs.handles import GITHUB_LOGIN, KnownPeople
 from sync.core.tabs.raw import Cell, RawTab
 
 OVERRIDE_HEADERS = ("start", "end", "engineer", "cover")
 TEXT_COLUMNS = ("engineer", "cover", "note")
 
 
-def parse_overrides(tab: RawTab | None, people: dict[str, Person],
-                    rotations: list[Rotation], findings: Findings) -> tuple[Override, ...]:
-    """The tab's valid rows, sorted by start; every problem becomes a finding."""
+def parse_overrides(tab: RawTab | None, known: KnownPeople, rotations: list[Rotation],
+                    findings: Findings, rotations_complete: bool = True,
+                    ) -> tuple[Override, ...]:
+    """The tab's valid rows, sorted by start; every problem becomes a finding.
+    `rotations_complete` is False when some Rotations row has an error: an override that
+    fits no valid rotation may fit that row, and its error is already reported."""
     if tab is None:
         return ()
     table = read_readable(tab, OVERRIDE_HEADERS, findings)
     if table is None:
         return ()
-    cross_tab = not findings.has_errors  # so the rotations do not overlap
-    by_start = sorted(rotations, key=start_of)
     found: list[Override] = []
+    theirs = rotations_by_engineer(rotations)
     for row_number, row in table.body():
-        override = parse_override(table, row_number, row, people, findings)
-        if override is not None and (not cross_tab or fits(override, table, by_start,
-                                                           findings)):
+        override = parse_override(table, row_number, row, known, findings)
+        if override is not None and fits(override, table, theirs, findings,
+                                         rotations_complete):
             found.append(override)
     return tuple(sorted(without_conflicts(found, table, findings), key=lambda o: o.start))
 
 
 def parse_override(table: Table, row_number: int, row: list[Cell],
-                   people: dict[str, Person], findings: Findings) -> Override | None:
+                   known: KnownPeople, findings: Findings) -> Override | None:
     start = parse_date(table, row_number, row, "start", findings, "override")
     end = parse_date(table, row_number, row, "end", findings, "override")
     if not cells_are_clean(table, row_number, row, TEXT_COLUMNS, findings):
         return None
-    engineer_ok, engineer = person_in(table, row_number, row, "engineer", people, findings)
-    cover_ok, cover = person_in(table, row_number, row, "cover", people, findings)
+    engineer_ok, engineer = person_in(table, row_number, row, "engineer", known, findings)
+    cover_ok, cover = person_in(table, row_number, row, "cover", known, findings)
     if start is None or end is None or engineer is None or not (engineer_ok and cover_ok):
         return None
     if end < start:
@@ -65,9 +67,11 @@ def parse_override(table: Table, row_number: int, row: list[Cell],
 
 
 def person_in(table: Table, row_number: int, row: list[Cell], column: str,
-              people: dict[str, Person], findings: Findings) -> tuple[bool, Person | None]:
-    """(False, None) after reporting a problem; (True, None) for an empty or TBD Cover
-    (nobody covers); otherwise (True, the person the cell names)."""
+              known: KnownPeople, findings: Findings) -> tuple[bool, Person | None]:
+    """(False, None) after reporting a problem (or when the person's People row carries
+    it); (True, None) for an empty or TBD Cover (nobody covers); otherwise (True, the
+    person the cell names)."""
+    people = known.people
     tab, title, value = table.tab.name, table.title(column), text(table.cell(row, column))
     handle = value.removeprefix("@")
     if column == "cover" and handle.upper() in ("", "TBD"):
@@ -78,6 +82,8 @@ def person_in(table: Table, row_number: int, row: list[Cell], column: str,
     elif not GITHUB_LOGIN.match(handle):
         findings.error("invalid-handle", tab, row_number, title,
                        f'"{value}" is not a valid GitHub username.')
+    elif known.reported(handle):
+        pass  # their People row's error is the cause; the override waits for its fix
     elif handle.lower() not in people:
         findings.error("unknown-handle", tab, row_number, title,
                        f"@{handle} is not on the People tab; add them there first.")
@@ -86,11 +92,13 @@ def person_in(table: Table, row_number: int, row: list[Cell], column: str,
     return False, None
 
 
-def fits(override: Override, table: Table, by_start: list[Rotation],
-         findings: Findings) -> bool:
+def fits(override: Override, table: Table, theirs: dict[str, list[Rotation]],
+         findings: Findings, rotations_complete: bool = True) -> bool:
     """The Engineer is on a rotation holding every override day; the Cover is not on it."""
     tab, row = table.tab.name, override.row
-    rotation = rotation_of(override, by_start)
+    rotation = rotation_of(override, theirs)
+    if rotation is None and not rotations_complete:
+        return False  # it may belong to a Rotations row with an error: that is the cause
     if rotation is None:
         findings.error("override-not-on-rotation", tab, row, table.title("engineer"),
                        f"@{override.engineer} is not on a rotation that holds every day from "
@@ -106,20 +114,20 @@ def fits(override: Override, table: Table, by_start: list[Rotation],
     return True
 
 
-def rotation_of(override: Override, by_start: list[Rotation]) -> Rotation | None:
-    """The rotation (sorted by start, none overlapping) holding the override's days, found
-    by bisection: a roster of 10,000 rotations is not scanned once per override."""
-    latest = bisect_right(by_start, override.start, key=start_of) - 1
-    rotation = by_start[latest] if latest >= 0 else None
-    engineer = override.engineer.lower()
-    if rotation is None or override.end > rotation.end \
-            or engineer not in {h.lower() for h in rotation.engineers}:
-        return None
-    return rotation
+def rotations_by_engineer(rotations: list[Rotation]) -> dict[str, list[Rotation]]:
+    """Each engineer's rotations, in roster order: an override is looked for among its
+    engineer's only, not in the whole roster (10,000 rotations) once per override."""
+    theirs: dict[str, list[Rotation]] = {}
+    for rotation in rotations:
+        for handle in {h.lower() for h in rotation.engineers}:
+            theirs.setdefault(handle, []).append(rotation)
+    return theirs
 
 
-def start_of(rotation: Rotation) -> date:
-    return rotation.start
+def rotation_of(override: Override, theirs: dict[str, list[Rotation]]) -> Rotation | None:
+    """The first rotation of the override's engineer holding every override day."""
+    return next((r for r in theirs.get(override.engineer.lower(), ())
+                 if r.start <= override.start and override.end <= r.end), None)
 
 
 def without_conflicts(overrides: list[Override], table: Table,

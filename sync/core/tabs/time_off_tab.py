@@ -10,33 +10,32 @@ from datetime import date
 
 from sync.core.findings import Findings
 from sync.core.lived.absence import Absence
-from sync.core.lived.roster import Person
 from sync.core.tabs.cells import Table, cell_problem, cells_are_clean, one_line, read_table, text
 from sync.core.tabs.dates import to_date
-from sync.core.tabs.handles import GITHUB_LOGIN
+from sync.core.tabs.handles import GITHUB_LOGIN, KnownPeople
 from sync.core.tabs.raw import Cell, RawTab
 
 HEADERS = ("github", "start", "end")
 SOURCE = "the Time off tab"
 
 
-def parse_time_off(tab: RawTab | None, people: dict[str, Person],
+def parse_time_off(tab: RawTab | None, known: KnownPeople,
                    findings: Findings) -> tuple[Absence, ...]:
     if tab is None:
         return ()
     table = read_table(tab, HEADERS, findings)
     if table is None:
         return ()
-    absences = (parse_row(table, number, row, people, findings)
+    absences = (parse_row(table, number, row, known, findings)
                 for number, row in table.body())
     return tuple(sorted(absence for absence in absences if absence is not None))
 
 
-def parse_row(table: Table, number: int, row: list[Cell], people: dict[str, Person],
+def parse_row(table: Table, number: int, row: list[Cell], known: KnownPeople,
               findings: Findings) -> Absence | None:
     if not cells_are_clean(table, number, row, ("github", "note"), findings):
         return None
-    handle = known_handle(table, number, row, people, findings)
+    handle = known_handle(table, number, row, known, findings)
     first = day(table, number, row, "start", findings)
     last = day(table, number, row, "end", findings)
     if handle is None or first is None or last is None:
@@ -48,8 +47,10 @@ def parse_row(table: Table, number: int, row: list[Cell], people: dict[str, Pers
     return Absence(handle, first, last, SOURCE)
 
 
-def known_handle(table: Table, number: int, row: list[Cell], people: dict[str, Person],
+def known_handle(table: Table, number: int, row: list[Cell], known: KnownPeople,
                  findings: Findings) -> str | None:
+    """The row's person; None after reporting a problem, or silently when their People
+    row carries the error (one cause, one finding)."""
     value = text(table.cell(row, "github"))
     handle = value.removeprefix("@")
     column = table.title("github")
@@ -58,7 +59,9 @@ def known_handle(table: Table, number: int, row: list[Cell], people: dict[str, P
                        f'"{value}" is not a valid GitHub username.' if value else
                        "the GitHub username is empty.")
         return None
-    if handle.lower() not in people:
+    if known.reported(handle):
+        return None
+    if handle.lower() not in known.people:
         findings.error("unknown-handle", table.tab.name, number, column,
                        f"@{handle} is not on the People tab; add them there first.")
         return None

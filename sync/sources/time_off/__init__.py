@@ -16,3 +16,4 @@ class Unreadable:
 
     person: Person | None
     text: str
+    column: str = "Email"  # the People column to fix (Country for a holiday calendar)

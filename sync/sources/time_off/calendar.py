@@ -42,8 +42,11 @@ TIMEOUT_SECONDS = 60
 class OutOfOffice:
     """Reads people's out-of-office days; one instance per run (it caches credentials)."""
 
-    def __init__(self, endpoint: str, base: Any = None) -> None:
+    def __init__(self, endpoint: str, base: Any = None,
+                 endpoint_key: str = "[calendar] calendar_endpoint") -> None:
+        """`endpoint_key` is the config key that moved `endpoint`, named in the advice."""
         self.endpoint = endpoint.rstrip("/") + "/"
+        self.endpoint_key = endpoint_key
         self.base = base if base is not None else credentials([SCOPE])
         if not is_service_account(self.base):
             raise ConfigError("[time_off] google_calendar = true needs a service account with "
@@ -114,8 +117,8 @@ class OutOfOffice:
         if isinstance(error, google.auth.exceptions.RefreshError):
             return (f"{who} cannot be read: Google refused the token for {person.email} "
                     f"({type(error).__name__}); check that the address is a Workspace user.")
-        return (f"{who} cannot be read right now ({type(error).__name__}); the next run "
-                "tries again.")
+        return (f"{who} cannot be read right now ({type(error).__name__} at {self.endpoint}); "
+                f"the next run tries again. Check {self.endpoint_key} and the network.")
 
 
 def stamp(day: date) -> str:

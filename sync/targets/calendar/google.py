@@ -276,7 +276,8 @@ class GoogleCalendar(CalendarTarget):
                 if classify(error).retry else ""
             return f"{status} {describe(error)}{still}"
         return (f"{type(error).__name__}: {error} (endpoint {self.endpoint}; still failing "
-                "after retries; the next run tries again)")
+                "after retries; the next run tries again; check [calendar] calendar_endpoint "
+                "and the network)")
 
     def summarise(self, failures: list[tuple[Write, Exception]], total: int) -> str:
         shown = "; ".join(f"{write.key} ({write.action}): {self.explain(error)}"

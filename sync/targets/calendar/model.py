@@ -8,7 +8,8 @@ from typing import Any
 
 from sync.core.diff.wording import changed, moved, retitled
 from sync.core.lived.clock import Clock
-from sync.core.lived.roster import Override, Roster, Rotation
+from sync.core.lived.own_time import for_people
+from sync.core.lived.roster import Override, Person, Roster, Rotation
 from sync.core.messages.templates import render
 from sync.targets.base import Snapshot, Target
 
@@ -77,7 +78,7 @@ def event_for(rotation: Rotation, roster: Roster, settings: EventSettings) -> Ev
         start=rotation.start,
         end=rotation.end + timedelta(days=1),
         summary=render_title(settings.title, rotation, roster),
-        description=event_description(rotation, settings.handbook_url),
+        description=event_description(rotation, settings.handbook_url, roster),
         attendees=attendees,
     )
 
@@ -93,14 +94,22 @@ def render_title(template: str, rotation: Rotation, roster: Roster) -> str:
     })
 
 
-def event_description(rotation: Rotation, handbook_url: str | None) -> str:
+def event_description(rotation: Rotation, handbook_url: str | None, roster: Roster) -> str:
     handles = ", ".join(f"@{h}" if h else "TBD" for h in rotation.slots) or "TBD"
     lines = [f"{DESCRIPTION_OPENING} {rotation.label}: {handles}.",
+             handoffs_line(roster, rotation.start, rotation.end,
+                           [roster.person(h) for h in rotation.engineers]),
              "Kept in sync with the rotation roster by rotation-sync; edit the roster, "
              "not this event."]
     if handbook_url:
         lines.append(f"Handbook: {handbook_url}")
     return "\n".join(lines)
+
+
+def handoffs_line(roster: Roster, first: date, last: date, people: list[Person]) -> str:
+    """Both handoffs in the roster's time and each engineer's own."""
+    return (f"Begins {for_people(roster, roster.handoff_on(first), people)}; ends "
+            f"{for_people(roster, roster.handoff_on(last + timedelta(days=1)), people)}.")
 
 
 def handles_in(description: str) -> list[str]:
@@ -139,7 +148,10 @@ def override_description(override: Override, roster: Roster) -> str:
     during = f" during the rotation {rotation.label}" if rotation else ""
     who = f"@{override.cover} covers @{override.engineer}" if override.cover else \
         f"@{override.engineer} is away and nobody covers"
-    lines = [f"{who} from {override.start} to {override.end}{during}."]
+    lines = [f"{who} from {override.start} to {override.end}{during}.",
+             handoffs_line(roster, override.start, override.end,
+                           [roster.person(h) for h in (override.cover, override.engineer)
+                            if h is not None])]
     lines += [f"Note: {override.note}"] if override.note else []
     lines.append("Kept in sync with the roster's Overrides tab by rotation-sync; edit the "
                  "roster, not this event.")

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from abc import abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sync.core.diff.plan import Change, TargetPlan, diff
@@ -19,6 +19,7 @@ from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Roster, Rotation
 from sync.errors import TargetError
 from sync.targets.base import Snapshot, Target
+from sync.targets.handbook.dates import Dates, Unreadable, read_ranges, read_slots
 
 HEADER = ("Rotation", "Engineers")
 BEGIN_MARKER = "<!-- rotation-sync:begin -->"
@@ -27,7 +28,6 @@ ROTATIONS_HEADING = re.compile(r"^\s{0,3}##\s+Rotations\s*#*\s*$", re.IGNORECASE
 ANY_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 TABLE_LINE = re.compile(r"^\s{0,3}\|")
 DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-ROTATION_CELL = re.compile(r"^(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})$")
 PROFILE_LINK = re.compile(r"\[(@[\w-]+)\]\(https://github\.com/[\w-]+\)")
 LAYOUT_KEY = "table"
 STAMP_KEY = "stamp"
@@ -38,6 +38,13 @@ STAMP_LINE = re.compile(r"^[_*]?Last synced from the roster on \d{4}-\d{2}-\d{2}
 class RowState:
     rotation: str
     engineers: str
+    dates: Dates | None = field(default=None, compare=False)  # None: the cell is unreadable
+
+    def means(self, other: RowState) -> bool:
+        """Whether both rows say the same dates and engineers, however each is written
+        ("Sep 7 – Oct 9" or "2022-09-07 to 2022-10-09", a link or @login)."""
+        return self.dates is not None and self.dates == other.dates and \
+            slots_of(self.engineers) == slots_of(other.engineers) is not None
 
     def describe(self) -> str:
         """'row 2022-08-10 to 2022-09-06: @keegancsmith, TBD' (links shown as their text)."""
@@ -77,7 +84,14 @@ class Page:
 def row_for(rotation: Rotation) -> RowState:
     engineers = ", ".join(f"[@{h}](https://github.com/{h})" if h else "TBD"
                           for h in rotation.slots)
-    return RowState(rotation.label, engineers or "TBD")
+    return RowState(rotation.label, engineers or "TBD", Dates(rotation.start, rotation.end))
+
+
+def slots_of(engineers: str) -> tuple[str | None, ...] | None:
+    try:
+        return tuple(slot.lower() if slot else None for slot in read_slots(engineers))
+    except Unreadable:
+        return None
 
 
 def desired_rows(roster: Roster) -> dict[str, RowState]:
@@ -168,16 +182,22 @@ def find_table(lines: list[str], start: int, stop: int) -> tuple[int, int] | Non
     return None
 
 
+def page_rows(table: str) -> list[RowState]:
+    """The table's rows in page order, each with the dates it says (a year carried from
+    the row above), or None where the Rotation cell cannot be read."""
+    cells = [[*split_cells(line), "", ""][:2] for line in table.splitlines()[2:]]
+    ranges = read_ranges([rotation for rotation, _ in cells])
+    return [RowState(rotation, engineers, dates if isinstance(dates, Dates) else None)
+            for (rotation, engineers), dates in zip(cells, ranges, strict=True)]
+
+
 def parse_rows(table: str) -> dict[str, RowState]:
     """Rows keyed by their rotation's start; a row a human wrote oddly keeps its text as key."""
-    rows: dict[str, RowState] = {}
-    for line in table.splitlines()[2:]:
-        cells = split_cells(line)
-        rotation, engineers = [*cells, "", ""][:2]
-        match = ROTATION_CELL.match(rotation)
-        key = match.group(1) if match else f"row '{rotation}'"
-        rows[key] = RowState(rotation, engineers)
-    return rows
+    return {row_key(row): row for row in page_rows(table)}
+
+
+def row_key(row: RowState) -> str:
+    return row.dates.start.isoformat() if row.dates else f"row '{row.rotation}'"
 
 
 def split_cells(line: str) -> list[str]:
@@ -214,16 +234,16 @@ class HandbookTarget(Target):
 
     def desired(self, roster: Roster, clock: Clock,
                 snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
-        return dict(desired_rows(roster)), []
+        wanted = desired_rows(roster)
+        return {key: kept(row, snapshot.get(key)) for key, row in wanted.items()}, []
 
     def diff(self, desired: Mapping[str, Any], snapshot: Snapshot,
              clock: Clock) -> list[Change]:
         page = page_of(snapshot)
         changes = diff(desired, snapshot)
-        wanted = render_table(ordered(desired), page.newline)
-        if not changes and wanted != page.table:
+        if not changes and page_rows(page.table) != ordered(desired):
             changes.append(Change("update", LAYOUT_KEY,
-                                  "re-format the Rotations table (order or spacing was edited)"))
+                                  "re-format the Rotations table (its rows were reordered)"))
         if self.stamp and not page.stamp:
             changes.append(Change("create", STAMP_KEY,
                                   f"add the line 'Last synced from the roster on {clock.today}'"))
@@ -246,6 +266,12 @@ class HandbookTarget(Target):
     @abstractmethod
     def write_page(self, text: str, plan: TargetPlan) -> list[str]:
         """Store the page; `plan` says what changed, for commit messages. Returns notes."""
+
+
+def kept(wanted: RowState, written: Any) -> RowState:
+    """The page's own row while it says what the roster says: a page adopted as written
+    ("Sep 7 – Oct 9", plain spacing) is not rewritten by the first sync."""
+    return written if isinstance(written, RowState) and written.means(wanted) else wanted
 
 
 def page_of(snapshot: Mapping[str, Any]) -> Page:

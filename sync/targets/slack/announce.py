@@ -3,7 +3,10 @@ posted once per override in `announce_channel`, like a handoff."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sync.core.lived.clock import Clock
+from sync.core.lived.own_time import for_people
 from sync.core.lived.roster import Override, Roster
 from sync.core.messages.values import Once, Part, Post
 
@@ -23,6 +26,9 @@ def override_announcement(roster: Roster, override: Override, handle: str,
     if override.cover is not None:
         parts = [roster.person(override.cover), " covers ", engineer,
                  f" until {override.end} (@{handle})."]
+    people = [roster.person(h) for h in (override.cover, override.engineer) if h is not None]
+    back = roster.handoff_on(override.end + timedelta(days=1))
+    parts.append(f" Back to the plan: {for_people(roster, back, people)}.")
     parts += [f" Note: {override.note}"] if override.note else []
     what = (f"{roster.person(override.cover).name} covering {engineer.name}" if override.cover
             else f"{engineer.name} away") + f" ({override.label})"

@@ -16,8 +16,9 @@ from sync.targets.slack.model import GroupSettings, GroupState, Member, SlackTar
 
 
 class SlackFile(SlackTarget):
-    def __init__(self, path: Path, settings: GroupSettings) -> None:
-        super().__init__(settings)
+    def __init__(self, path: Path, settings: GroupSettings,
+                 announce_channel: str | None = None) -> None:
+        super().__init__(settings, announce_channel)
         self.path = path
 
     def read(self) -> Snapshot:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from sync.core.diff.plan import Change, TargetPlan
 from sync.core.lived.clock import Clock
+from sync.core.lived.own_time import for_people
 from sync.core.lived.roster import Person, Roster, Rotation
 from sync.core.messages.reminders import Lead, Reminders, due
 from sync.core.messages.values import Addressbook, Markup, Message, Once, Part, Post, ShiftChanges
@@ -164,6 +165,8 @@ def announcement(roster: Roster, rotation: Rotation, incoming: Sequence[Person],
         parts = ["Escalation engineer handoff: ", *listed(incoming),
                  f" {'is' if len(incoming) == 1 else 'are'} on rotation from {rotation.start} "
                  f"to {rotation.end} (@{handle})."]
+    if incoming:
+        parts.append(f"\nThe next handoff: {for_people(roster, roster.ends(rotation), incoming)}.")
     outgoing = leaving(roster, rotation)
     if outgoing:
         parts += ["\nThank you ", *listed(outgoing), " for the last rotation!"]

@@ -55,7 +55,7 @@ def group_settings(section: SlackCommon) -> GroupSettings:
 def build_file(wiring: Wiring, section: FileSlack) -> Target:
     from sync.targets.slack.file import SlackFile
 
-    return SlackFile(section.path, group_settings(section))
+    return SlackFile(section.path, group_settings(section), section.announce_channel)
 
 
 def build_slack(wiring: Wiring, section: SlackSlack) -> Target:

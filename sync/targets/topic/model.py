@@ -59,6 +59,15 @@ def until(roster: Roster, now: datetime) -> str:
     return (min(r.start for r in later) - timedelta(days=1)).isoformat()
 
 
+def covering(roster: Roster, handle: str, now: datetime) -> str:
+    """'sven-larsen (covering @valerybugakov)' while an override has them stand in, so the
+    channel knows why the name differs from the plan."""
+    day = roster.day_of(now)
+    override = next((o for o in roster.overrides if o.cover is not None
+                     and o.cover.lower() == handle.lower() and o.start <= day <= o.end), None)
+    return f"{handle} (covering @{override.engineer})" if override else handle
+
+
 class TopicTarget(Target):
     """The channel's topic says who is on rotation now (`Roster.on_call`)."""
 
@@ -69,7 +78,8 @@ class TopicTarget(Target):
 
     def desired(self, roster: Roster, clock: Clock,
                 snapshot: Snapshot) -> tuple[dict[str, Any], list[str]]:
-        handles = [person.github for person in roster.on_call(clock.now).people]
+        handles = [covering(roster, person.github, clock.now)
+                   for person in roster.on_call(clock.now).people]
         text = topic_text(self.settings.template, handles, until(roster, clock.now))
         return {self.settings.channel: Topic(self.settings.channel, text)}, []
 

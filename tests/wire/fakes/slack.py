@@ -29,12 +29,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from .base import DROP, FakeServer, Request, Response
+from .socket_mode import SocketModeServer
 
 TEAM_ID = "T0FAKE001"
 BOT_USER_ID = "U0BOT0001"
 BOT_ID = "B0BOT0001"
 APP_ID = "A0APP0001"
 DEFAULT_TOKEN = "xoxb-fake-bot-token"
+APP_TOKEN = "xapp-1-fake-app-level-token"  # Socket Mode: apps.connections.open only
 BOT_SCOPES: tuple[str, ...] = (
     "chat:write", "chat:write.public", "im:write", "usergroups:read", "usergroups:write",
     "users:read", "users:read.email", "channels:read", "groups:read", "im:read",
@@ -59,6 +61,9 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
     "usergroups.enable": "usergroups:write",
     "usergroups.disable": "usergroups:write",
     "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "apps.connections.open": "connections:write",
     "conversations.open": "im:write",
     "conversations.info": CONVERSATION_READ,
     "conversations.list": CONVERSATION_READ,
@@ -71,6 +76,7 @@ METHOD_SCOPES: dict[str, str | tuple[str, ...] | None] = {
 WRITE_METHODS = frozenset({
     "usergroups.users.update", "usergroups.enable", "usergroups.disable",
     "usergroups.create", "usergroups.update", "chat.postMessage", "conversations.setTopic",
+    "chat.update", "chat.postEphemeral",
 })
 
 
@@ -273,18 +279,26 @@ class FakeSlack(FakeServer):
         self.groups: dict[str, UserGroup] = {}
         self.channels: dict[str, Channel] = {}
         self.messages: list[Message] = []
+        self.ephemerals: list[Message] = []  # chat.postEphemeral: (channel, user in params)
+        self.socket: SocketModeServer | None = None  # started by apps.connections.open
         self.handler_errors: list[BaseException] = []  # bugs in the fake, not in the caller
         self._ids = itertools.count(1)
         self._ts = itertools.count(100, 100)  # message ts: 1700000000.000100, .000200, …
         self._clock = itertools.count(1)  # date_update seconds after EPOCH
         self.add_user("rotation-bot", real_name="Rotation Bot", is_bot=True, id=BOT_USER_ID)
         self.add_token(DEFAULT_TOKEN, BOT_SCOPES)
+        self.add_token(APP_TOKEN, ("connections:write",), is_bot=False)
         self.route("POST", r"/api/(?P<method>[A-Za-z0-9_.]+)", self._handle)
         self.route("GET", r"/api/(?P<method>[A-Za-z0-9_.]+)", self._handle)
 
     def __enter__(self) -> FakeSlack:  # narrows the base's return type for `with` users
         super().__enter__()
         return self
+
+    def stop(self) -> None:
+        if self.socket is not None:
+            self.socket.stop()
+        super().stop()
 
     @property
     def api_url(self) -> str:
@@ -685,3 +699,42 @@ class FakeSlack(FakeServer):
                                      token.user_id, {"subtype": "channel_topic",
                                                      "topic": topic}))
         return {"channel": channel.to_json(token.user_id)}
+
+    # -- Socket Mode, and the messages an app updates or shows to one person ---------------
+    def _m_apps_connections_open(self, params: dict[str, Any], token: Token) -> dict[str, Any]:
+        if not token.token.startswith("xapp-"):  # a bot or user token cannot open one
+            raise SlackError("not_allowed_token_type")
+        if self.socket is None:
+            self.socket = SocketModeServer()
+        return {"url": self.socket.new_url()}
+
+    def _m_chat_update(self, params: dict[str, Any], token: Token) -> dict[str, Any]:
+        channel = self._resolve_channel(str(params.get("channel") or ""))
+        ts = str(params.get("ts") or "")
+        message = next((m for m in self.messages if m.channel == channel.id and m.ts == ts),
+                       None)
+        if message is None:
+            raise SlackError("message_not_found")
+        if message.user != token.user_id:
+            raise SlackError("cant_update_message")
+        if not params.get("text") and not params.get("blocks"):
+            raise SlackError("no_text")
+        message.text = str(params.get("text") or "")
+        message.params = {**message.params, **params}
+        return {"channel": channel.id, "ts": ts, "text": message.text,
+                "message": message.to_json()}
+
+    def _m_chat_postEphemeral(self, params: dict[str, Any], token: Token) -> dict[str, Any]:
+        channel = self._resolve_channel(str(params.get("channel") or ""))
+        user = self.users.get(str(params.get("user") or ""))
+        if user is None:
+            raise SlackError("user_not_found")
+        if not channel.is_im and user.id not in channel.members:
+            raise SlackError("user_not_in_channel")
+        if not params.get("text") and not params.get("blocks"):
+            raise SlackError("no_text")
+        n = next(self._ts)
+        ts = f"{EPOCH + n // 1_000_000}.{n % 1_000_000:06d}"
+        self.ephemerals.append(Message(channel.id, ts, str(params.get("text") or ""),
+                                       token.user_id, dict(params)))
+        return {"message_ts": ts}
