@@ -30,7 +30,7 @@ from {module} import main
 main()
 """
 COMMANDS = [["--version"], ["--help"], ["validate"], ["who"], ["plan"], ["sync"], ["sync"],
-            ["report"], ["status"]]
+            ["report"], ["status"], ["ledger"], ["propose"]]
 
 
 def heavy(modules: list[str]) -> list[str]:
