@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 SYNC := $(UV) sync --locked --quiet --python $(PYTHON)
 
 .PHONY: run test test-latest lint typecheck unit bench bench-smoke clean docs browser lock \
-	lock-upgrade runtime test-env install
+	lock-upgrade runtime test-env install postgres
 
 # uv itself comes from the package index, into a folder of its own (uv sync manages .venv).
 $(UV):
@@ -41,7 +41,7 @@ unit: test-env
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
 # The README's test command, and CI's (.ci/run): the checks, the suite, the smallest benchmark.
-test: lint typecheck browser unit bench-smoke
+test: lint typecheck browser postgres unit bench-smoke
 
 # The suite against the newest versions pyproject.toml allows (not CI): a library release
 # that breaks us shows up here before it reaches users. Uses its own venv; uv.lock is untouched.
@@ -80,6 +80,15 @@ browser:
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
 	  echo "Chromium is not installed (Debian package chromium): the HTML report and page browser tests will be skipped."
 
+# The PostgreSQL state tests start a server from Debian's `postgresql` binaries; install them
+# where we can (CI runs as root). Elsewhere those tests skip, naming the package; under
+# CI=true they fail instead of skipping.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null 2>&1; } || \
+	  echo "PostgreSQL is not installed (Debian package postgresql): the PostgreSQL state tests will be skipped."
+
 # Figures per world, command and service (README "Benchmark"); one script per line.
 bench: test-env
 	$(BIN)/python benchmarks/bench_worlds.py
@@ -90,6 +99,7 @@ bench: test-env
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_hardening.py
 	$(BIN)/python benchmarks/bench_cover.py
+	$(BIN)/python benchmarks/bench_fleet.py
 
 # The 100-rotation world on every service: fails when a benchmark cannot run or a request
 # count rises above the README's budget table.

@@ -64,7 +64,7 @@ def _pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
     monkeypatch.setattr(sync.clients.retry, "sleep", lambda seconds: None)
     for name in ("SLACK_BOT_TOKEN", "GITHUB_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS",
-                 "ROTATION_SYNC_CONFIG",
+                 "ROTATION_SYNC_CONFIG", "ROTATION_SYNC_STATE_URL",
                  # google-auth's regional-access-boundary lookup: off, as in production
                  "GOOGLE_SDK_EXPERIMENTAL_PYTHON_REGIONAL_ACCESS_BOUNDARY_LOOKUP_ENABLED"):
         monkeypatch.delenv(name, raising=False)

@@ -37,6 +37,7 @@ from sync.core.report.who import MAX_WEEKS
 from sync.core.report.who import who as who_is_on
 from sync.core.tabs.raw import RawRoster
 from sync.errors import RotationSyncError
+from sync.fleet.fanout import FleetGroup
 from sync.run.config_checks import check_config
 from sync.run.engine import Engine, RunResult, skipped_targets
 from sync.run.factory import make_source
@@ -57,7 +58,8 @@ def print_version(wanted: bool) -> None:
         raise typer.Exit(0)
 
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(cls=FleetGroup, add_completion=False, no_args_is_help=True,
+                  rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]},
                   help="Keep the on-call rotation consistent in the calendar, the Slack "
                        "group and the handbook page.")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sync.clients.limits import pace
 from sync.clients.secrets import shown_url
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def with_retry(call: Callable[[], T], classify: Callable[[Exception], Retryable]
     policy = policy or DEFAULT_POLICY
     waited = 0.0
     for attempt in range(policy.attempts):
+        pace(what)  # under the service's per-minute quota (a fleet's many rosters share it)
         try:
             return call()
         except Exception as error:

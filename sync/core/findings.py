@@ -70,6 +70,9 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     # issue 22
     "holiday-on-rotation": ("warning", "a public holiday in an engineer's Country falls on "
                                        "their rotation and no Overrides row plans around it"),
+    # fleet (issue 27)
+    "double-booked": ("warning", "an engineer on rotation in two rosters of the fleet on the "
+                                 "same days"),
 }
 
 

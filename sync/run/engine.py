@@ -22,6 +22,7 @@ from sync.core.rules.time_off import Conflict
 from sync.core.rules.validate import validate
 from sync.core.tabs.raw import RawRoster
 from sync.errors import Outcome, RotationSyncError
+from sync.fleet.scope import cross_roster_findings, read_roster
 from sync.run.messenger import Messenger
 from sync.run.time_off import TimeOffCheck
 from sync.sources import RosterSource
@@ -79,8 +80,10 @@ class Engine:
         self.raw: RawRoster | None = None  # what this run read: polling compares with it
 
     def validate(self) -> RunResult:
-        self.raw = raw = self.source.read()
+        self.raw = raw = read_roster(self.source)
         roster, findings = validate(raw, self.clock)
+        if roster is not None:  # in a fleet: the same people booked on other rosters
+            findings.extend(cross_roster_findings(roster, self.clock))
         outcome = Outcome.INVALID_ROSTER if roster is None else Outcome.OK
         result = RunResult("validate", findings, skipped_targets(self.configured), outcome,
                            roster)

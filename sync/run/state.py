@@ -1,50 +1,103 @@
-"""Run history in SQLite and the lock that keeps two runs from overlapping.
+"""Run history, remembered values and the run lock, in SQLite or PostgreSQL.
 
-The lock is an OS file lock (flock) on a file in state_dir: it is released when the process
-dies, so a crashed run never leaves a stale lock behind.
+`StateStore.connect()` gives a connection with the sqlite3 calling conventions on either
+backend, so code written with `?` placeholders and portable SQL (CREATE TABLE IF NOT EXISTS,
+TEXT/INTEGER columns, INSERT … ON CONFLICT) runs unchanged on both. SQLite in `state_dir` is
+the default and needs no server; `ROTATION_SYNC_STATE_URL=postgresql://…` (or a fleet file's
+`[fleet] state_url`) selects PostgreSQL, for replicas of `schedule`.
 """
 
 from __future__ import annotations
 
-import fcntl
+import contextvars
 import json
 import os
-import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sync.clients.secrets import redact, redact_data
-from sync.errors import LockBusy
-from sync.run.state_checks import check_database, check_directory, open_no_follow, translated
+from sync.run.state_sqlite import DB_NAME, LOCK_NAME, SqliteBackend
+from sync.run.state_url import check_url
 
-DB_NAME = "rotation-sync.sqlite"
-LOCK_NAME = "rotation-sync.lock"
+__all__ = ["DB_NAME", "LOCK_NAME", "STATE_URL_ENV", "RunRecord", "StateStore"]
+
+STATE_URL_ENV = "ROTATION_SYNC_STATE_URL"
+DEFAULT_NAMESPACE = "default"
 KEEP_RUNS = 500
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    started TEXT NOT NULL,
-    finished TEXT NOT NULL,
-    command TEXT NOT NULL,
-    exit_code INTEGER NOT NULL,
-    outcome TEXT NOT NULL,
-    changes TEXT NOT NULL,
-    findings TEXT NOT NULL,
-    targets TEXT NOT NULL,
-    notice TEXT
-);
 CREATE TABLE IF NOT EXISTS memory (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 """
 COLUMNS = "id, started, finished, command, exit_code, outcome, changes, findings, targets, notice"
+
+
+class Database(Protocol):
+    """The part of a sqlite3 connection both backends offer."""
+
+    def execute(self, statement: str, parameters: Any = ..., /) -> Any: ...
+
+    def executescript(self, script: str, /) -> Any: ...
+
+
+class Backend(Protocol):
+    @property
+    def where(self) -> str: ...
+
+    def exists(self) -> bool: ...
+
+    def check(self) -> None: ...
+
+    def connect(self, schema: str) -> Any: ...
+
+    def lock(self, wait_seconds: float) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where state goes when no URL is passed: set by a fleet for each of its rosters."""
+
+    url: str | None = None
+    namespace: str = DEFAULT_NAMESPACE
+
+
+# Per thread and task: a Socket Mode handler and the scheduler's worker never mix rosters.
+PLACEMENT: contextvars.ContextVar[Placement | None] = contextvars.ContextVar(
+    "state_placement", default=None)
+
+
+def placement() -> Placement:
+    return PLACEMENT.get() or Placement()
+
+
+@contextmanager
+def placed(url: str | None, namespace: str) -> Iterator[None]:
+    """Within the block, stores with no URL of their own use `url` and `namespace` (the
+    fleet's state URL and the roster's name); the environment variable still wins."""
+    token = PLACEMENT.set(Placement(url, namespace))
+    try:
+        yield
+    finally:
+        PLACEMENT.reset(token)
+
+
+def state_url() -> str | None:
+    return os.environ.get(STATE_URL_ENV, "").strip() or placement().url
+
+
+def make_backend(state_dir: Path, url: str | None, namespace: str) -> Backend:
+    if url is None:
+        return SqliteBackend(state_dir)
+    check_url(url, STATE_URL_ENV)
+    from sync.run.state_postgres import PostgresBackend
+
+    return PostgresBackend(url, namespace)
 
 
 @dataclass(frozen=True)
@@ -73,41 +126,28 @@ class RunRecord:
 
 
 class StateStore:
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, url: str | None = None,
+                 namespace: str | None = None) -> None:
         self.state_dir = state_dir
+        self.url = url or state_url()
+        self.namespace = namespace or placement().namespace
+        self.backend = make_backend(state_dir, self.url, self.namespace)
 
     def check(self) -> None:
-        """Exit 2 naming the file and the fix when the store cannot be used; called before
-        a run writes anything."""
-        check_directory(self.state_dir)
-        check_database(self.state_dir / DB_NAME)
+        """Exit 2 naming the file (or the masked database URL) and the fix when the store
+        cannot be used; called before a run writes anything."""
+        self.backend.check()
 
     @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        path = self.state_dir / DB_NAME
-        with translated(path):
-            self.state_dir.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=30)
-            try:
-                connection.executescript(SCHEMA)
-                migrate(connection)
-                with connection:
-                    yield connection
-            finally:
-                connection.close()
+    def connect(self) -> Iterator[Database]:
+        with self.backend.connect(SCHEMA) as connection:
+            yield connection
 
     @contextmanager
     def lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
         """Hold the run lock; a second run waits up to `wait_seconds`, then exits 2."""
-        check_directory(self.state_dir)
-        handle = open_no_follow(self.state_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT)
-        try:
-            acquire(handle, wait_seconds, self.state_dir)
-            os.ftruncate(handle, 0)
-            os.write(handle, f"{os.getpid()}\n".encode())
+        with self.backend.lock(wait_seconds):
             yield
-        finally:
-            os.close(handle)  # closing releases the flock
 
     def record(self, started: datetime, command: str, exit_code: int, outcome: str,
                changes: dict[str, int], findings: list[dict[str, Any]],
@@ -128,7 +168,7 @@ class StateStore:
                        "(SELECT id FROM runs ORDER BY id DESC LIMIT ?)", (keep,))
 
     def runs(self, limit: int = 10) -> list[RunRecord]:
-        if not (self.state_dir / DB_NAME).exists():
+        if not self.backend.exists():
             return []
         with self.connect() as db:
             rows = db.execute(f"SELECT {COLUMNS} FROM runs ORDER BY id DESC LIMIT ?",
@@ -136,7 +176,7 @@ class StateStore:
         return [to_record(row) for row in rows]
 
     def last_success(self) -> RunRecord | None:
-        if not (self.state_dir / DB_NAME).exists():
+        if not self.backend.exists():
             return None
         with self.connect() as db:
             row = db.execute(f"SELECT {COLUMNS} FROM runs WHERE exit_code = 0 AND "
@@ -145,40 +185,15 @@ class StateStore:
 
     def remember(self, key: str, value: Any) -> None:
         with self.connect() as db:
-            db.execute("INSERT OR REPLACE INTO memory (key, value) VALUES (?, ?)",
-                       (key, json.dumps(value)))
+            db.execute("INSERT INTO memory (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                       "DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
 
     def recall(self, key: str) -> Any:
-        if not (self.state_dir / DB_NAME).exists():
+        if not self.backend.exists():
             return None
         with self.connect() as db:
             row = db.execute("SELECT value FROM memory WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
-
-
-def acquire(handle: int, wait_seconds: float, state_dir: Path) -> None:
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise LockBusy(f"Another rotation-sync run is in progress (state directory "
-                               f"{state_dir}); this run did nothing. Try again when it has "
-                               "finished.") from None
-            time.sleep(0.2)
-
-
-def migrate(db: sqlite3.Connection) -> None:
-    """History written before failure notices existed lacks the `notice` column."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-    if "notice" not in columns:
-        try:
-            db.execute("ALTER TABLE runs ADD COLUMN notice TEXT")
-        except sqlite3.OperationalError as error:  # another process migrated it just now
-            if "duplicate column" not in str(error):
-                raise
 
 
 def to_record(row: tuple[Any, ...]) -> RunRecord:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 
 from tests.conftest import Workspace
@@ -30,6 +31,18 @@ def test_propose_fills_the_tbd_slots_and_drafts_with_reasons(workspace: Workspac
     assert all(e["proposed"] and e["reason"] for e in first["engineers"][1:])
     assert [(d["start"], d["fills_row"]) for d in drafts] == [("2022-11-08", None),
                                                               ("2022-12-06", None)]
+
+
+def test_without_until_drafts_reach_horizon_and_each_is_length_long(workspace: Workspace) -> None:
+    """[propose] horizon, length and engineers shape the drafts when no --until is given."""
+    add_config(workspace, '\n[propose]\nhorizon = "10w"\nlength = "35d"\nengineers = 2\n')
+    code, document = proposed(workspace)
+    drafts = [d for d in document["proposed"] if d["fills_row"] is None]
+    assert code == 0 and drafts, document
+    assert all(d["start"] <= "2022-11-19" for d in drafts)  # today + 10 weeks
+    assert {(date.fromisoformat(d["end"]) - date.fromisoformat(d["start"])).days + 1
+            for d in drafts} == {35}
+    assert {len(d["engineers"]) for d in drafts} == {2}
 
 
 def test_the_same_input_prints_the_same_bytes_and_writes_nothing(workspace: Workspace) -> None:

@@ -45,8 +45,11 @@ def test_request_take_writes_one_row_and_syncs_at_once(tmp_path: Path) -> None:
     assert document["request"]["taken_by"] == "sven-larsen"
     assert override_rows(workspace) == [ROW]
     assert members(workspace) == ["keegancsmith", "sven-larsen"], "the sync ran at once"
-    assert messages(workspace)[-1][1].endswith(
+    told = [text for _channel, text in messages(workspace) if text.startswith("Cover request 1")]
+    assert told[-1].endswith(
         "Done: @sven-larsen covers @valerybugakov on 2022-09-12 to 2022-09-14.")
+    assert messages(workspace)[-1][1].startswith("Sven Larsen covers Valery Bugakov"), \
+        "the sync that followed announced the override"
     history = workspace.run_json("status")[1]["runs"]
     assert [run["command"] for run in history][:3] == ["cover take", "sync", "cover request"]
     assert history[0]["targets"]["cover"]["by"] == "sven-larsen"

@@ -18,10 +18,12 @@ from hypothesis import strategies as st
 
 from sync.clients.fetch import FetchLimits
 from sync.config.model import parse_config
+from sync.core.lived.absence import Absence
 from sync.errors import ConfigError
+from sync.run.time_off import time_off_check
 from sync.sources.time_off.feed import read_feed
 from tests.conftest import Workspace
-from tests.helpers import CEILING, PEOPLE, people
+from tests.helpers import CEILING, PEOPLE, make_roster, people
 from tests.wire.fakes.feed import FakeFeed, FeedEvent, ics_feed
 
 DECEMBER = (date(2026, 12, 1), date(2026, 12, 31))
@@ -92,6 +94,23 @@ def test_a_trickling_server_is_cut_at_the_deadline(feed: FakeFeed) -> None:
     assert time.monotonic() - began < CEILING / 4
     assert days == [] and "deadline" in problem
     assert len(feed.fetches("/slow.ics")) == 1, "a broken limit is not retried"
+
+
+def test_ics_redirect_hosts_lets_the_run_follow_a_named_host(feed: FakeFeed,
+                                                            tmp_path: Path) -> None:
+    """[time_off] ics_redirect_hosts reaches the fetch the run makes (not only the reader)."""
+    feed.serve("/real.ics", ics_feed([GOOD]))
+    url = feed.redirect("/moved.ics", feed.url("/real.ics").replace("127.0.0.1", "localhost"))
+    base = {"source": {"kind": "csv", "rotations": "r.csv", "people": "p.csv"}}
+    found: dict[bool, list[Absence]] = {}
+    for named in (False, True):
+        section = {"ics_url": url, "ics_redirect_hosts": ["localhost"] if named else []}
+        check = time_off_check(parse_config({**base, "time_off": section}, tmp_path))
+        assert check is not None
+        found[named] = []
+        check.feed_between(make_roster(), *DECEMBER, found[named])
+    assert found[False] == []
+    assert [(a.person, a.first) for a in found[True]] == [("tbliu98", date(2026, 12, 7))]
 
 
 def test_the_deadline_is_a_setting_with_bounds(tmp_path: Path) -> None:
@@ -284,4 +303,4 @@ def test_a_holiday_calendar_the_package_cannot_build_is_one_persons_warning(
     [warning] = [f for f in document["findings"] if f["code"] == "time-off-unreadable"]
     assert "Keegan Carruthers-Smith" in warning["message"] and "ZA" in warning["message"]
     assert any("2022-10-03" in f["message"] for f in document["findings"]
-               if f["code"] == "time-off-conflict")
+               if f["code"] == "holiday-on-rotation")

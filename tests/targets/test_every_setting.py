@@ -199,6 +199,19 @@ RUN_KEYS: dict[tuple[str, str], str] = {
        for key in ("tab", "file", "horizon", "ics_url", "holidays")},
     ("time_off", "google_calendar"): "tests/sources/test_time_off_calendar.py",
     ("time_off", "calendar_endpoint"): "tests/sources/test_time_off_calendar.py",
+    **{("time_off", key): "tests/hardening/test_outside_data.py"
+       for key in ("ics_deadline", "ics_redirect_hosts")},
+    **{("propose", key): "tests/cli/test_propose_cli.py"
+       for key in ("horizon", "length", "engineers", "file")},
+    ("propose", "min_gap"): "tests/planner/test_propose.py",
+    ("propose", "max_per_team"): "tests/planner/test_propose.py",
+    ("propose", "tab"): "tests/cli/test_propose_sheets.py",
+    **{("feeds", key): "tests/publishing/test_publish_files.py" for key in ("dir", "base_url")},
+    ("feeds", "horizon"): "tests/publishing/test_feeds.py",
+    ("page", "dir"): "tests/publishing/test_publish_files.py",
+    **{("cover", key): "tests/cover/test_cover_cli.py"
+       for key in ("channel", "approval", "expire_after")},
+    ("cover", "managers"): "tests/cover/test_cover_sheets.py",
 }
 ROOT = Path(__file__).parents[2]
 
@@ -208,7 +221,8 @@ def test_every_key_of_the_config_reference_is_proven_honoured() -> None:
     from sync.config.reference import DOC_SECTIONS
 
     targets = {name for name, _, _ in BACKENDS}
-    nested = set(TAGGED_SECTIONS) | {"notify", "schedule", "history", "time_off"}
+    nested = set(TAGGED_SECTIONS) | {"notify", "schedule", "history", "time_off", "propose",
+                                     "feeds", "page", "cover"}
     for section, models in DOC_SECTIONS:
         if section in targets:
             continue  # every key built and compared above

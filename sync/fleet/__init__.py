@@ -1,0 +1,1 @@
+"""Many rosters in one deployment: the fleet file, its fan-out, and what spans rosters."""
