@@ -1,6 +1,6 @@
 """Runs rotation-sync commands for the benchmarks, one forked process per command.
 
-Started once per world and service, it imports the command line and every backend, then
+Started once per world and service, it imports every module of the package, then
 reads one JSON line per command on stdin ({"argv": [...], "env": {...}}) and answers one
 JSON line on stdout: the command's wall time, CPU time, exit code and peak memory. Each command runs
 in a fork of this process, so it pays no interpreter start nor import (the start is
@@ -9,19 +9,29 @@ measured apart, by bench_startup.py), and its peak resident memory is its own.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
+import pkgutil
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PRELOAD = ("sync.cli.commands", "sync.run.runner", "sync.run.engine", "sync.sources.csv",
-           "sync.sources.sheets", "sync.targets.calendar.ics", "sync.targets.calendar.google",
-           "sync.targets.slack.file", "sync.targets.slack.slack", "sync.targets.handbook.file",
-           "sync.targets.handbook.github", "icalendar")
+import sync
+
+CLIENTS = ("icalendar", "slack_sdk", "gspread", "googleapiclient.discovery", "github")
+
+
+def preload() -> None:
+    """Every module of the package and the clients: a command's figures hold no import."""
+    for module in pkgutil.walk_packages(sync.__path__, "sync."):
+        importlib.import_module(module.name)
+    for name in CLIENTS:
+        importlib.import_module(name)
+    gc.freeze()  # as sync/__main__.py does after its imports
 
 
 def run_in_fork(argv: list[str], env: dict[str, str]) -> dict[str, float | int]:
@@ -53,8 +63,7 @@ def run_command(argv: list[str], env: dict[str, str]) -> int:
 
 
 def serve() -> None:
-    for name in PRELOAD:
-        importlib.import_module(name)
+    preload()
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)

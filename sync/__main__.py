@@ -4,6 +4,7 @@ than starting Python."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from sync import package_version
@@ -15,6 +16,7 @@ def main() -> None:
         return
     from sync.cli.commands import main as run_command_line
 
+    gc.freeze()  # what the imports built lives as long as the process: collections skip it
     run_command_line()
 
 
