@@ -13,8 +13,8 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SYNC := $(UV) sync --locked --quiet --python $(PYTHON)
 
-.PHONY: run test test-latest lint typecheck unit bench clean docs browser lock lock-upgrade \
-	runtime test-env install postgres
+.PHONY: run test test-latest lint typecheck unit bench bench-smoke clean docs browser lock \
+	lock-upgrade runtime test-env install postgres
 
 # uv itself comes from the package index, into a folder of its own (uv sync manages .venv).
 $(UV):
@@ -40,7 +40,8 @@ typecheck: test-env
 unit: test-env
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
-test: lint typecheck browser postgres unit
+# The README's test command, and CI's (.ci/run): the checks, the suite, the smallest benchmark.
+test: lint typecheck browser postgres unit bench-smoke
 
 # The suite against the newest versions pyproject.toml allows (not CI): a library release
 # that breaks us shows up here before it reaches users. Uses its own venv; uv.lock is untouched.
@@ -88,15 +89,22 @@ postgres:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null 2>&1; } || \
 	  echo "PostgreSQL is not installed (Debian package postgresql): the PostgreSQL state tests will be skipped."
 
+# Figures per world, command and service (README "Benchmark"); one script per line.
 bench: test-env
-	$(BIN)/python benchmarks/bench_sync.py
-	$(BIN)/python benchmarks/bench_overrides.py
+	$(BIN)/python benchmarks/bench_worlds.py
+	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/floor.py
 	$(BIN)/python benchmarks/bench_time_off.py
 	$(BIN)/python benchmarks/bench_planner.py
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_hardening.py
 	$(BIN)/python benchmarks/bench_cover.py
 	$(BIN)/python benchmarks/bench_fleet.py
+
+# The 100-rotation world on every service: fails when a benchmark cannot run or a request
+# count rises above the README's budget table.
+bench-smoke: test-env
+	$(BIN)/python benchmarks/bench_worlds.py --sizes 100
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .venv-latest config/out config/state .mypy_cache .ruff_cache .pytest_cache

@@ -7,6 +7,8 @@ mode). Three syncs in a row share one state directory: a first sync, a no-op syn
 sync after one rotation (the current one) is re-staffed. Each service's count is printed
 with the floor the APIs allow beside it, and checked against it.
 
+    make bench         # or: .venv/bin/python benchmarks/floor.py
+
 The floor per sync: one token grant for every Google scope; one Sheets read; one Calendar
 list page per 250 events and one batch per 50 writes; one Slack read of the group, a lookup
 only for an engineer not met before and one update when the members change; one GitHub read
@@ -17,22 +19,27 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import sys
 import tempfile
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks.world import FIRST_DAY, PEOPLE, people_rows, rotation_rows
-from sync.config.model import parse_config
-from sync.core.lived.clock import Clock
-from sync.run.runner import make_engine
-from tests.wire.fakes.github import FakeGitHub
-from tests.wire.fakes.google import FakeGoogle, make_service_account
-from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.services import empty_page  # noqa: E402
+from benchmarks.world import CURRENT, PEOPLE, people_rows, rotation_rows, today  # noqa: E402
+from sync.config.model import parse_config  # noqa: E402
+from sync.core.lived.clock import Clock  # noqa: E402
+from sync.run.runner import make_engine  # noqa: E402
+from tests.wire.fakes.github import FakeGitHub  # noqa: E402
+from tests.wire.fakes.google import FakeGoogle, make_service_account  # noqa: E402
+from tests.wire.fakes.slack import DEFAULT_TOKEN, FakeSlack  # noqa: E402
+
 SIZE = 1_000
 PAGE = 250
 BATCH = 50
@@ -97,8 +104,7 @@ class World:
         for n in range(PEOPLE):
             slack.add_user(f"engineer-{n}", f"engineer-{n}@example.com")
         slack.add_group("escalation-engineers")
-        page = (ROOT / "tests" / "data" / "escalation-engineer-rotation.md").read_bytes()
-        github.add_repo(REPO, {PATH: page})
+        github.add_repo(REPO, {PATH: empty_page()})
         github.add_token(GITHUB_TOKEN, {REPO: "write"})
         self.config = parse_config(tomllib.loads(CONFIG.format(
             state=folder / "state", sheet=SHEET_ID, google=google.base_url,
@@ -139,17 +145,17 @@ def floors(writes: int, listed: int, lookups: int, group_changes: bool,
 
 def measure(environ: dict[str, str]) -> list[Scenario]:
     """Runs the three syncs; `environ` is os.environ, given the world's secrets meanwhile."""
-    today = FIRST_DAY + timedelta(weeks=4 * (SIZE // 2), days=1)
+    day = today(SIZE)
     with FakeGoogle() as google, FakeSlack() as slack, FakeGitHub() as github, \
             tempfile.TemporaryDirectory() as folder:
         world = World(google, slack, github, Path(folder))
         saved = {name: environ.get(name) for name in world.environment}
         environ.update(world.environment)
         try:
-            first = world.sync(today)
-            noop = world.sync(today)
-            world.roster(SIZE // 2)
-            change = world.sync(today)
+            first = world.sync(day)
+            noop = world.sync(day)
+            world.roster(SIZE - CURRENT)  # the running rotation is re-staffed
+            change = world.sync(day)
         finally:
             for name, value in saved.items():
                 environ.pop(name, None) if value is None else environ.update({name: value})
@@ -176,3 +182,18 @@ def checks(scenarios: list[Scenario]) -> list[tuple[bool, str]]:
 
 def summary(scenarios: list[Scenario]) -> dict[str, Any]:
     return {s.name: {"counts": s.counts, "floor": s.floor} for s in scenarios}
+
+
+def main() -> None:
+    scenarios = measure(os.environ)  # type: ignore[arg-type]
+    print("Requests per service, whole sync (Google, Slack, GitHub fakes; events paged at "
+          f"{PAGE}):\n")
+    print("\n".join(table(scenarios)) + "\n")
+    verdicts = checks(scenarios)
+    for ok, text in verdicts:
+        print(f"{'met    ' if ok else 'NOT MET'}  {text}")
+    sys.exit(0 if all(ok for ok, _ in verdicts) else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -9,12 +9,12 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec
 
 import typer
 
+from sync import package_version
 from sync.cli import output
 from sync.cli.console import fail, make_console
 from sync.cli.fanout import FleetGroup
@@ -55,12 +55,6 @@ def print_version(wanted: bool) -> None:
         typer.echo(f"rotation-sync {package_version()}")
         raise typer.Exit(0)
 
-
-def package_version() -> str:
-    try:
-        return metadata.version("rotation-sync")
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown"
 
 app = typer.Typer(cls=FleetGroup, add_completion=False, no_args_is_help=True,
                   rich_markup_mode=None,

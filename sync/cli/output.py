@@ -59,11 +59,10 @@ def print_target(console: Console, name: str, target: TargetResult, verb: str) -
     elif target.error:
         headline = f"[yellow]{name}: {error}[/]"
     console.print(headline, markup=True, highlight=False)
-    for change in target.changes:
-        console.print(plain(f"  {SYMBOLS[change.action]} {change.key}: {change.summary}"),
-                      markup=False, highlight=False)
-    for note in target.notes:
-        console.print(plain(f"  note: {note}"), markup=False, highlight=False)
+    lines = [f"  {SYMBOLS[change.action]} {change.key}: {change.summary}"
+             for change in target.changes] + [f"  note: {note}" for note in target.notes]
+    if lines:  # one print, and the terminal wraps: a first sync of 10,000 events is 10,000
+        console.print(plain("\n".join(lines)), markup=False, highlight=False, soft_wrap=True)
 
 
 def print_report(console: Console, report: Report) -> None:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import http.client
 import socket
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.error import URLError
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from sync.clients.retry import Retryable, parse_retry_after, with_retry
 from sync.errors import TargetError
+
+if TYPE_CHECKING:  # slack_sdk loads when a client is built (connect), not on import
+    from slack_sdk.errors import SlackApiError
 
 TIMEOUT_SECONDS = 30
 TOKEN_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired",
@@ -68,6 +68,8 @@ class SlackApi:
     @classmethod
     def connect(cls, token: str, api_url: str, handle: str) -> SlackApi:
         """A client on `token`; `handle` (the user group) is named in error advice."""
+        from slack_sdk import WebClient
+
         client = WebClient(token=token, base_url=api_url, timeout=TIMEOUT_SECONDS,
                            retry_handlers=[])  # sync.clients.retry is the one retry policy
         return cls(client, api_url, handle)
@@ -93,9 +95,17 @@ class SlackApi:
             raise
 
 
+def slack_answered(error: Exception) -> TypeGuard[SlackApiError]:
+    """An error Slack answered with (not a dropped connection). Only a client's call raises
+    one, so slack_sdk is already loaded when this is asked."""
+    from slack_sdk.errors import SlackApiError
+
+    return isinstance(error, SlackApiError)
+
+
 def transient(error: Exception) -> Retryable:
     """Rate limits (after Retry-After), server errors and dropped connections are retried."""
-    if isinstance(error, SlackApiError):
+    if slack_answered(error):
         status = error.response.status_code
         if status == 429:
             return Retryable(True, parse_retry_after(header(error, "Retry-After")))
@@ -108,7 +118,7 @@ def never_sent(error: Exception) -> Retryable:
     """For a message: retry only when Slack surely did not post it, so it is never posted
     twice. A 429 is refused before processing; a refused connection never reached Slack.
     A 5xx or a dropped connection may have posted it, so those are not retried."""
-    if isinstance(error, SlackApiError):
+    if slack_answered(error):
         return transient(error) if error.response.status_code == 429 else Retryable(False)
     reason = error.reason if isinstance(error, URLError) else error
     return Retryable(isinstance(reason, (ConnectionRefusedError, socket.gaierror)))
@@ -121,7 +131,7 @@ def header(error: SlackApiError, name: str) -> str | None:
 
 def translate(error: Exception, method: str, context: Mapping[str, str]) -> SlackFailure:
     """Slack's answer as a message a workspace admin can act on. Never includes the token."""
-    if not isinstance(error, SlackApiError):
+    if not slack_answered(error):
         sure = never_sent(error).retry
         return SlackFailure(f"[slack] could not reach Slack at {context['api_url']} for "
                             f"{method} ({type(error).__name__}), even after retrying; the "

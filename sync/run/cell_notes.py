@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import TYPE_CHECKING
 
 from sync.clients.secrets import redact
 from sync.config.model import Config
@@ -25,8 +26,10 @@ from sync.core.findings import Finding
 from sync.core.tabs.raw import RawRoster, RawTab
 from sync.run.engine import Engine, RunResult
 from sync.run.state import StateStore
-from sync.sources.sheets import SheetsSource
-from sync.sources.sheets_cells import CellKey, protect_tab, read_notes, write_notes
+
+if TYPE_CHECKING:  # gspread and google-auth load only for a Sheets source (after_run)
+    from sync.sources.sheets import SheetsSource
+    from sync.sources.sheets_cells import CellKey
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,8 @@ def update_cell_notes(source: SheetsSource, store: StateStore, findings: list[Fi
     recorded = store.recall(memory_key(source))
     if recorded == as_memory(wanted):
         return 0  # as the last run left them: no request at all
+    from sync.sources.sheets_cells import read_notes, write_notes
+
     current = read_notes(source, [tab.name for tab in roster_tabs(raw)])
     todo = changes(wanted, current.notes, from_memory(recorded))
     if todo:
@@ -116,7 +121,11 @@ def after_run(config: Config, engine: Engine, result: RunResult, store: StateSto
     """The sheet-side feedback of a run; like the status tab, a failure here is a warning
     and never changes the run's outcome."""
     section, source = config.source, engine.source
-    if not isinstance(section, SheetsSection) or not isinstance(source, SheetsSource):
+    if not isinstance(section, SheetsSection):  # a CSV roster has no cells to annotate
+        return
+    from sync.sources.sheets import SheetsSource
+
+    if not isinstance(source, SheetsSource):
         return
     try:
         if section.cell_notes and engine.raw is not None:
@@ -130,6 +139,8 @@ def after_run(config: Config, engine: Engine, result: RunResult, store: StateSto
 
 def protect_status_tab(source: SheetsSource, store: StateStore, tab: str) -> None:
     """Once per spreadsheet and tab: the state store remembers it was done."""
+    from sync.sources.sheets_cells import protect_tab
+
     key = f"protected:{source.spreadsheet_id}:{tab}"
     if store.recall(key):
         return

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sync.config.model import Config
 from sync.errors import ConfigError
+from sync.run.cron_syntax import plainly_valid
 from sync.targets.calendar.settings import GoogleCalendar
 from sync.targets.slack.settings import SlackSlack
 from sync.targets.topic.settings import SlackTopicSection
@@ -31,7 +32,9 @@ def config_problems(config: Config) -> list[str]:
 
 
 def bad_cron(config: Config) -> str | None:
-    from sync.run.scheduler import cron_trigger  # APScheduler: only when a config is checked
+    if plainly_valid(config.schedule.cron):
+        return None
+    from sync.run.scheduler import cron_trigger  # APScheduler judges what is not plain
 
     try:
         cron_trigger(config.schedule.cron, config.tz)

@@ -39,6 +39,7 @@ from sync.core.lived.clock import Clock
 from sync.core.lived.roster import Roster
 from sync.core.messages.reminders import moments
 from sync.errors import ConfigError, LockBusy, RotationSyncError
+from sync.run.cron_syntax import cron_fields
 from sync.run.engine import Engine, RunResult
 from sync.run.factory import make_source
 from sync.run.poll import RosterPoll
@@ -57,9 +58,6 @@ RETRY = re.compile(r"(handoff [^(]+?)(?: \(retry (\d+)\))?")
 HANDOFF_RETRIES, HANDOFF_RETRY_AFTER = 4, timedelta(seconds=15)
 MISFIRE_GRACE_SECONDS = 3600  # a run up to an hour late (a suspended laptop) still happens
 CRONTAB_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-NICKNAMES = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
-             "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *",
-             "@hourly": "0 * * * *"}
 
 SyncCall = Callable[[Config, Clock, str], RunResult]
 # Something `schedule` also serves (cover requests, Slack): started with the config, the
@@ -90,7 +88,7 @@ def repeats_earlier_wall_time(moment: datetime, tz: ZoneInfo) -> bool:
 
 def cron_trigger(expression: str, tz: ZoneInfo) -> CronTrigger:
     """A crontab expression (5 fields or @daily …) as a trigger in `tz`; ConfigError if bad."""
-    fields = NICKNAMES.get(expression.strip().lower(), expression).split()
+    fields = cron_fields(expression)
     try:
         if len(fields) != 5:
             raise ValueError(f"it has {len(fields)} fields; cron needs 5: minute hour "

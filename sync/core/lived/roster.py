@@ -11,6 +11,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -196,7 +198,20 @@ class Roster(BaseModel):
         return self.holding(self.day_of(at))
 
     def holding(self, day: date) -> Rotation | None:
-        return next((r for r in self.rotations if r.start <= day <= r.end), None)
+        """The first rotation (by start) holding `day`. Bisection finds the last one starting
+        by then; earlier ones are looked at only while one of them still reaches `day`
+        (overlapping rotations, an error the roster may still show)."""
+        found, index = None, bisect_right(self.rotations, day, key=rotation_start) - 1
+        while index >= 0 and self.reach[index] >= day:
+            if self.rotations[index].end >= day:
+                found = self.rotations[index]
+            index -= 1
+        return found
+
+    @cached_property
+    def reach(self) -> list[date]:
+        """The latest End among the rotations up to each one, in start order."""
+        return list(accumulate((r.end for r in self.rotations), max))
 
     def day_of(self, at: datetime) -> date:
         """The roster day `at` falls in: it begins at that day's handoff instant."""
@@ -207,6 +222,10 @@ class Roster(BaseModel):
         """The rotation that started last before `rotation`, if any."""
         earlier = [r for r in self.rotations if r.start < rotation.start]
         return max(earlier, key=lambda r: r.start) if earlier else None
+
+
+def rotation_start(rotation: Rotation) -> date:
+    return rotation.start
 
 
 def start_of(override: Override) -> date:

@@ -40,8 +40,14 @@ def lived_days(roster: Roster, first: date, last: date) -> list[ServedDay]:
     for rotation in roster.rotations:
         if rotation.end < first or rotation.start > last:
             continue
-        for day in days_between(max(first, rotation.start), min(last, rotation.end)):
-            found += day_of_rotation(roster, rotation, day)
+        days = days_between(max(first, rotation.start), min(last, rotation.end))
+        if roster.overrides_within(rotation.start, rotation.end):
+            for day in days:
+                found += day_of_rotation(roster, rotation, day)
+        else:  # an override lies within one rotation: none here, so every day is as planned
+            lived = [handle.lower() for handle in roster.lived(rotation, rotation.start)]
+            found += [ServedDay(day, handle, "rotation", rotation.start)
+                      for day in days for handle in lived]
     return sorted(found)
 
 

@@ -34,9 +34,10 @@ def parse_overrides(tab: RawTab | None, known: KnownPeople, rotations: list[Rota
     if table is None:
         return ()
     found: list[Override] = []
+    theirs = rotations_by_engineer(rotations)
     for row_number, row in table.body():
         override = parse_override(table, row_number, row, known, findings)
-        if override is not None and fits(override, table, rotations, findings,
+        if override is not None and fits(override, table, theirs, findings,
                                          rotations_complete):
             found.append(override)
     return tuple(sorted(without_conflicts(found, table, findings), key=lambda o: o.start))
@@ -91,11 +92,11 @@ def person_in(table: Table, row_number: int, row: list[Cell], column: str,
     return False, None
 
 
-def fits(override: Override, table: Table, rotations: list[Rotation], findings: Findings,
-         rotations_complete: bool = True) -> bool:
+def fits(override: Override, table: Table, theirs: dict[str, list[Rotation]],
+         findings: Findings, rotations_complete: bool = True) -> bool:
     """The Engineer is on a rotation holding every override day; the Cover is not on it."""
     tab, row = table.tab.name, override.row
-    rotation = rotation_of(override, rotations)
+    rotation = rotation_of(override, theirs)
     if rotation is None and not rotations_complete:
         return False  # it may belong to a Rotations row with an error: that is the cause
     if rotation is None:
@@ -113,10 +114,20 @@ def fits(override: Override, table: Table, rotations: list[Rotation], findings: 
     return True
 
 
-def rotation_of(override: Override, rotations: list[Rotation]) -> Rotation | None:
-    engineer = override.engineer.lower()
-    return next((r for r in rotations if r.start <= override.start and override.end <= r.end
-                 and engineer in {h.lower() for h in r.engineers}), None)
+def rotations_by_engineer(rotations: list[Rotation]) -> dict[str, list[Rotation]]:
+    """Each engineer's rotations, in roster order: an override is looked for among its
+    engineer's only, not in the whole roster (10,000 rotations) once per override."""
+    theirs: dict[str, list[Rotation]] = {}
+    for rotation in rotations:
+        for handle in {h.lower() for h in rotation.engineers}:
+            theirs.setdefault(handle, []).append(rotation)
+    return theirs
+
+
+def rotation_of(override: Override, theirs: dict[str, list[Rotation]]) -> Rotation | None:
+    """The first rotation of the override's engineer holding every override day."""
+    return next((r for r in theirs.get(override.engineer.lower(), ())
+                 if r.start <= override.start and override.end <= r.end), None)
 
 
 def without_conflicts(overrides: list[Override], table: Table,

@@ -74,7 +74,8 @@ def event_settings(wiring: Wiring, section: CalendarCommon) -> EventSettings:
 def build_ics(wiring: Wiring, section: IcsCalendar) -> Target:
     from sync.targets.calendar.ics import IcsCalendar as Ics
 
-    return Ics(section.path, event_settings(wiring, section), section.namespace)
+    return Ics(section.path, event_settings(wiring, section), section.namespace,
+               wiring.memory())
 
 
 def build_google(wiring: Wiring, section: GoogleCalendar) -> Target:

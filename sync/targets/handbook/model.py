@@ -115,6 +115,8 @@ def format_row(cells: list[str], widths: list[int]) -> str:
 
 def display_width(text: str) -> int:
     """Wide (East Asian) characters take two columns, as Prettier counts them."""
+    if text.isascii():  # most cells: one column per character, no lookup per character
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
