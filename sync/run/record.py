@@ -23,7 +23,7 @@ from sync.run.state import StateStore
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ROSTER = "default"
+SHARED_NAMESPACE = "fleet"  # the PostgreSQL schema of the record every roster shares
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS served_days (day TEXT NOT NULL, handle TEXT NOT NULL, "
     "roster TEXT NOT NULL, role TEXT NOT NULL, rotation TEXT NOT NULL, origin TEXT NOT NULL, "
@@ -42,10 +42,14 @@ Span = tuple[date, date]
 
 
 class ServedRecord:
-    def __init__(self, store: StateStore, roster: str = DEFAULT_ROSTER, tabs: Tabs = Tabs()
+    def __init__(self, store: StateStore, roster: str | None = None, tabs: Tabs = Tabs()
                  ) -> None:
-        self.store = store
-        self.roster = roster
+        """One record for a whole fleet: with PostgreSQL it lives in a schema every roster
+        shares (SQLite rosters share it through their state_dir), so a person on two rosters
+        counts once a day; `roster` (default: the store's, the roster's name in a fleet)
+        says whose days a row holds."""
+        self.store = StateStore(store.state_dir, store.url, namespace=SHARED_NAMESPACE)
+        self.roster = roster or store.namespace
         self.tabs = tabs
 
     @contextmanager

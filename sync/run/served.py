@@ -16,14 +16,14 @@ from sync.core.record.ledger import IsHoliday, LedgerLine, RecordedDay, ledger
 from sync.core.tabs.raw import RawRoster
 from sync.errors import Outcome
 from sync.run.engine import RunResult
-from sync.run.record import DEFAULT_ROSTER, ServedRecord
+from sync.run.record import ServedRecord
 from sync.run.state import DB_NAME, StateStore
 
 log = logging.getLogger(__name__)
 
 
 def record_served(store: StateStore, result: RunResult, now: datetime,
-                  raw: RawRoster | None = None, roster: str = DEFAULT_ROSTER) -> list[Finding]:
+                  raw: RawRoster | None = None, roster: str | None = None) -> list[Finding]:
     """After a sync: record the days served. A refused or invalid roster records nothing
     (a cleared tab must not read as everyone's past being rewritten); a record that cannot
     be written is logged and never changes the run's outcome."""

@@ -123,3 +123,26 @@ def test_the_command_line_says_which_database_is_unreachable(
     assert re.search(r"postgresql://\S*@127\.0\.0\.1:\d+/rotations", document["error"])
     assert "s3cr3t-pw" not in result.stdout + result.stderr
     assert not (tmp_path / "config/out").exists()  # nothing written
+
+
+def test_the_served_record_counts_a_person_once_a_day_across_rosters(tmp_path: Path,
+                                                                      pg_url: str) -> None:
+    """Two rosters of a fleet book @tbliu98 on the same days: the one record (a schema every
+    roster shares on PostgreSQL; the shared state_dir on SQLite) holds each day once."""
+    from datetime import date, timedelta
+
+    from sync.run.record import ServedRecord
+    from tests.record.test_served_record import night, roster
+
+    start = date(2026, 1, 5)
+    payments = roster([(start, start + timedelta(days=27), ("tbliu98", "kenji-sato"))])
+    search = roster([(start, start + timedelta(days=27), ("tbliu98", "priya-nair"))])
+    when = night(payments, start + timedelta(days=10))
+    for url in (None, pg_url):
+        for name, lived in (("payments", payments), ("search", search)):
+            store = StateStore(tmp_path / "state", url=url, namespace=name)
+            assert ServedRecord(store).record(lived, when) == []
+        days = ServedRecord(StateStore(tmp_path / "state", url=url, namespace="search")).days()
+        served = [d for d in days if d.entry.handle == "tbliu98"]
+        assert len(served) == 10 == len({d.entry.day for d in served}), url
+        assert {d.entry.handle for d in days} == {"tbliu98", "kenji-sato", "priya-nair"}
