@@ -6,12 +6,10 @@ checked for unsafe text but never kept: only the dates are used.
 
 from __future__ import annotations
 
-from datetime import date
-
 from sync.core.findings import Findings
 from sync.core.lived.absence import Absence
-from sync.core.tabs.cells import Table, cell_problem, cells_are_clean, one_line, read_table, text
-from sync.core.tabs.dates import to_date
+from sync.core.tabs.cells import Table, cells_are_clean, read_table, text
+from sync.core.tabs.dates import parse_date
 from sync.core.tabs.handles import GITHUB_LOGIN, KnownPeople
 from sync.core.tabs.raw import Cell, RawTab
 
@@ -36,8 +34,8 @@ def parse_row(table: Table, number: int, row: list[Cell], known: KnownPeople,
     if not cells_are_clean(table, number, row, ("github", "note"), findings):
         return None
     handle = known_handle(table, number, row, known, findings)
-    first = day(table, number, row, "start", findings)
-    last = day(table, number, row, "end", findings)
+    first = parse_date(table, number, row, "start", findings, "time-off row")
+    last = parse_date(table, number, row, "end", findings, "time-off row")
     if handle is None or first is None or last is None:
         return None
     if last < first:
@@ -66,22 +64,3 @@ def known_handle(table: Table, number: int, row: list[Cell], known: KnownPeople,
                        f"@{handle} is not on the People tab; add them there first.")
         return None
     return handle.lower()
-
-
-def day(table: Table, number: int, row: list[Cell], name: str,
-        findings: Findings) -> date | None:
-    cell, column = table.cell(row, name), table.title(name)
-    value = text(cell)
-    problem = cell_problem(value, newline_ok=False) if isinstance(cell, str) else None
-    if problem:
-        findings.error(problem[0], table.tab.name, number, column, problem[1])
-        return None
-    parsed = to_date(cell)
-    if parsed is None and not value:
-        findings.error("missing-date", table.tab.name, number, column,
-                       f"{column} is empty; every time-off row needs a Start and an End date.")
-    elif parsed is None:
-        findings.error("bad-date", table.tab.name, number, column,
-                       f'{column} "{one_line(value)}" is not a date; write it as '
-                       "YYYY-MM-DD, e.g. 2026-12-03.")
-    return parsed
