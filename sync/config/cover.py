@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sync.config.durations import bounded, span_of
+from sync.config.durations import bounded
+from sync.core.durations import span_of
 from sync.core.section import Section
 
 EXPIRY = ("expire_after", "1m", "30d")  # a request nobody answers in a month is stale

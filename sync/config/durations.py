@@ -1,43 +1,11 @@
-"""Durations in the config, one reading for every key: a number and a unit (s, m, h, d, w),
-checked against that key's bounds, which the error names. So "8760h" and "365d" mean the
-same, and "999999999h" is a config error (exit 2) instead of an overflow deep in a run.
-"""
+"""Duration keys of the config: read by `sync/core/durations.py`, checked when the file is
+loaded so that an out-of-bounds value is exit 2 naming the key and its bounds."""
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-
 from pydantic import AfterValidator
 
-DURATION = re.compile(r"\s*(\d{1,15})\s*([smhdw])\s*", re.IGNORECASE)
-SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
-
-
-def seconds_of(text: str, key: str, low: str, high: str) -> int:
-    """`text` as whole seconds within [low, high] (both written as durations); ValueError
-    naming `key` and its bounds."""
-    seconds = parse(text)
-    if not parse(low) <= seconds <= parse(high):
-        raise ValueError(f"{text.strip()} is outside the bounds of {key}: from {low} to {high}")
-    return seconds
-
-
-def parse(text: str) -> int:
-    match = DURATION.fullmatch(text)
-    if not match:
-        raise ValueError(f"{text!r} is not a duration such as \"90s\", \"5m\", \"1h\", "
-                         "\"2d\" or \"1w\"")
-    return int(match[1]) * SECONDS[match[2].lower()]
-
-
-def span_of(text: str, key: str, low: str, high: str) -> timedelta:
-    return timedelta(seconds=seconds_of(text, key, low, high))
-
-
-def days_of(text: str, key: str, low: str, high: str) -> int:
-    """`text` as whole days (rounded up) within [low, high]."""
-    return -(-seconds_of(text, key, low, high) // 86_400)
+from sync.core.durations import seconds_of
 
 
 def bounded(key: str, low: str, high: str) -> AfterValidator:

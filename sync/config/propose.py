@@ -8,7 +8,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from sync.config.durations import bounded, days_of
+from sync.config.durations import bounded
+from sync.core.durations import days_of
 from sync.core.section import LocalPath, Section
 
 HORIZON = ("horizon", "1d", "730d")  # two years, the bound of every horizon

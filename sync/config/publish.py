@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from sync.config.durations import bounded, days_of
+from sync.config.durations import bounded
+from sync.core.durations import days_of
 from sync.core.section import LocalPath, Section
 
 FEED_SECRET = "ROTATION_SYNC_FEED_SECRET"

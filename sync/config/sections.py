@@ -11,7 +11,8 @@ from pydantic import AfterValidator, Field, ValidationInfo
 
 from sync.clients.secrets import shown_url
 from sync.clients.urls import scheme_problem
-from sync.config.durations import bounded, days_of, seconds_of
+from sync.config.durations import bounded
+from sync.core.durations import days_of, seconds_of
 from sync.core.limits import MAX_KEEP_RUNS
 from sync.core.section import LocalPath, Section, checked_path_text, relative_to_config
 

@@ -9,18 +9,16 @@ Start) is reminded anew.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from sync.core.durations import SECONDS, seconds_of, split
 from sync.core.lived.own_time import for_person
 from sync.core.lived.roster import Override, Person, Roster, Rotation
 
-LEAD = re.compile(r"\s*(\d{1,15})\s*([smhdw])\s*", re.IGNORECASE)
-MAX_LEAD = timedelta(days=365)
-SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+LEAD_BOUNDS = ("remind_before", "1s", "365d")
 
 
 @dataclass(frozen=True)
@@ -34,13 +32,8 @@ class Lead:
     def parse(cls, text: str) -> Lead:
         """Any unit ("8760h" is "365d"); the bounds are checked on whole seconds first, so
         no number can overflow a date."""
-        match = LEAD.fullmatch(text)
-        if not match:
-            raise ValueError(f"{text!r} is not a lead time such as \"7d\", \"1d\" or \"12h\"")
-        amount, unit = int(match.group(1)), match.group(2).lower()
-        if not 0 < amount * SECONDS[unit] <= MAX_LEAD.total_seconds():
-            raise ValueError(f"{text.strip()} is outside the bounds of remind_before: from 1s "
-                             "to 365d")
+        seconds_of(text, *LEAD_BOUNDS)
+        amount, unit = split(text)
         return cls(amount * 7, "d") if unit == "w" else cls(amount, unit)  # type: ignore[arg-type]
 
     @property
