@@ -13,7 +13,7 @@ Usage::
         ...
         assert slack.write_calls() == []
 
-Behaviour follows docs.slack.dev (see /work/shared/notes/api-facts.md §5). Where the docs
+Behaviour follows docs.slack.dev (see the api-facts notes beside the contract, §5). Where the docs
 are silent the choice is marked "fake's choice" below, so a test never pins a guess.
 """
 
