@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -101,6 +102,19 @@ class Workspace:
     def slack_group(self) -> dict[str, Any]:
         return dict(json.loads((self.folder / "out" / "slack-usergroup.json").read_text()))
 
+    def members(self) -> list[str]:
+        return sorted(m["handle"] for m in self.slack_group()["members"])
+
+    def sent(self) -> list[dict[str, Any]]:
+        """What the file backends sent: the lines of out/messages.jsonl."""
+        path = self.folder / "out" / "messages.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()] \
+            if path.exists() else []
+
+    def said(self) -> list[tuple[str, str]]:
+        """Each message sent, as (channel or person, text)."""
+        return [(message["channel"], message["text"]) for message in self.sent()]
+
 
 def make_workspace(folder: Path, policy: str = "keep") -> Workspace:
     write_roster(folder)
@@ -108,6 +122,16 @@ def make_workspace(folder: Path, policy: str = "keep") -> Workspace:
     shutil.copy(SAMPLE_PAGE, folder / "handbook" / "page.md")
     (folder / "rotation-sync.toml").write_text(LOCAL_CONFIG.replace("{policy}", policy))
     return Workspace(folder)
+
+
+@pytest.fixture
+def restore_root_logger() -> Iterator[None]:
+    """For tests that configure logging: the root logger as it was, afterwards."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

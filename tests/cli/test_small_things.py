@@ -11,7 +11,6 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,15 +24,6 @@ from sync.targets.topic.file import TopicFile
 from sync.targets.topic.model import TopicSettings
 from tests.conftest import ROOT, Workspace
 from tests.helpers import DictMemory, make_clock, make_roster, to_csv, with_overrides
-
-
-@pytest.fixture
-def restore_root_logger() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def test_the_topic_says_who_covers_during_an_override(tmp_path: Path) -> None:

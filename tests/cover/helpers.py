@@ -50,13 +50,3 @@ def ask(workspace: Workspace, engineer: str = "valerybugakov", first: str = "202
 def override_rows(workspace: Workspace) -> list[list[str]]:
     text = (workspace.folder / "roster" / "overrides.csv").read_text()
     return list(csv.reader(io.StringIO(text)))[1:]
-
-
-def messages(workspace: Workspace) -> list[tuple[str, str]]:
-    path = workspace.folder / "out" / "messages.jsonl"
-    lines = path.read_text().splitlines() if path.exists() else []
-    return [(line["channel"], line["text"]) for line in map(json.loads, lines)]
-
-
-def members(workspace: Workspace) -> list[str]:
-    return sorted(m["handle"] for m in workspace.slack_group()["members"])

@@ -18,8 +18,6 @@ from tests.cover.helpers import (
     ask,
     cover,
     cover_workspace,
-    members,
-    messages,
     override_rows,
     run_cover,
 )
@@ -34,7 +32,7 @@ def test_request_take_writes_one_row_and_syncs_at_once(tmp_path: Path) -> None:
                          "--note", "dentist")
     assert code == 0, document
     assert document["request"]["state"] == "requested"
-    assert messages(workspace) == [("#escalation-engineering", (
+    assert workspace.said() == [("#escalation-engineering", (
         "Cover request 1: @valerybugakov needs cover on 2022-09-12 to 2022-09-14 (dentist). "
         "Suggested: @kenji-sato, @priya-nair, @sven-larsen. Who takes it?"))]
 
@@ -44,11 +42,11 @@ def test_request_take_writes_one_row_and_syncs_at_once(tmp_path: Path) -> None:
     assert document["request"]["state"] == "done"
     assert document["request"]["taken_by"] == "sven-larsen"
     assert override_rows(workspace) == [ROW]
-    assert members(workspace) == ["keegancsmith", "sven-larsen"], "the sync ran at once"
-    told = [text for _channel, text in messages(workspace) if text.startswith("Cover request 1")]
+    assert workspace.members() == ["keegancsmith", "sven-larsen"], "the sync ran at once"
+    told = [text for _channel, text in workspace.said() if text.startswith("Cover request 1")]
     assert told[-1].endswith(
         "Done: @sven-larsen covers @valerybugakov on 2022-09-12 to 2022-09-14.")
-    assert messages(workspace)[-1][1].startswith("Sven Larsen covers Valery Bugakov"), \
+    assert workspace.said()[-1][1].startswith("Sven Larsen covers Valery Bugakov"), \
         "the sync that followed announced the override"
     history = workspace.run_json("status")[1]["runs"]
     assert [run["command"] for run in history][:3] == ["cover take", "sync", "cover request"]
@@ -154,7 +152,7 @@ def test_cancel_and_expiry(tmp_path: Path) -> None:
     ask(workspace, "valerybugakov", "2022-09-20", "2022-09-21")
     code, listed = cover(workspace, "list", today="2022-09-13")
     assert [r["state"] for r in listed["requests"]] == ["cancelled", "expired"]
-    assert messages(workspace)[-1][1].endswith("Expired: nobody took it in time.")
+    assert workspace.said()[-1][1].endswith("Expired: nobody took it in time.")
     assert cover(workspace, "take", "2", "--by", "sven-larsen", today="2022-09-13")[0] == 1
     assert override_rows(workspace) == []
 
@@ -218,7 +216,7 @@ def test_time_off_keeps_a_taker_out_and_out_of_the_suggestions(tmp_path: Path) -
         "\n[cover]", '\n[time_off]\nfile = "roster/time-off.csv"\n\n[cover]')
     workspace.config.write_text(text)
     ask(workspace)
-    assert messages(workspace)[0][1].endswith(
+    assert workspace.said()[0][1].endswith(
         "Suggested: @priya-nair, @sven-larsen, @tbliu98. Who takes it?")
     code, document = cover(workspace, "take", "1", "--by", "kenji-sato")
     assert code == 1 and "@kenji-sato is away on 2022-09-13." in document["error"]
@@ -228,4 +226,4 @@ def test_time_off_keeps_a_taker_out_and_out_of_the_suggestions(tmp_path: Path) -
 def test_requests_go_to_the_cover_channel(tmp_path: Path) -> None:
     workspace = cover_workspace(tmp_path, 'channel = "#cover-requests"\n')
     ask(workspace)
-    assert [channel for channel, _ in messages(workspace)] == ["#cover-requests"]
+    assert [channel for channel, _ in workspace.said()] == ["#cover-requests"]

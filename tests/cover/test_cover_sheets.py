@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import Workspace
-from tests.cover.helpers import cover, members
+from tests.cover.helpers import cover
 from tests.helpers import people_rows, rotations_rows
 from tests.sources.test_sheets_source import (  # the module's fixtures and builders
     EMAIL,
@@ -54,7 +54,7 @@ def test_take_appends_one_row_with_values_append(google: FakeGoogle, tmp_path: P
     assert call.query["valueInputOption"] == ["RAW"]
     token = call.headers["authorization"].split()[1]
     assert google.oauth.tokens[token].scopes == {SHEETS_SCOPE}, "the write scope"
-    assert members(workspace) == ["keegancsmith", "sven-larsen"]
+    assert workspace.members() == ["keegancsmith", "sven-larsen"]
     assert cover(workspace, "take", "1", "--by", "sven-larsen")[0] == 0
     assert len(appends(google)) == 1, "a repeated take appends nothing"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,13 +40,6 @@ def with_unknown(handle: str) -> list[Any]:
     return [*GOOD[:2], ("2022-10-10", "2022-11-07", ["tbliu98", handle, None])]
 
 
-def messages(workspace: Workspace) -> list[dict[str, Any]]:
-    path = workspace.folder / "out" / "messages.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines()]
-
-
 def notices(workspace: Workspace) -> list[str | None]:
     return [run.notice for run in reversed(StateStore(workspace.folder / "state").runs())]
 
@@ -61,7 +53,7 @@ def test_an_invalid_roster_is_posted_once_until_the_problem_changes(notified: Wo
     write_rotations(notified, with_unknown("ghost-engineer"))
     assert notified.run("sync", "--today", TODAY).exit_code == 1
     assert notified.run("sync", "--today", TODAY).exit_code == 1
-    posted = messages(notified)
+    posted = notified.sent()
     assert len(posted) == 1, "the same unchanged problem is not posted every night"
     assert posted[0]["channel"] == CHANNEL
     text = posted[0]["text"]
@@ -70,8 +62,8 @@ def test_an_invalid_roster_is_posted_once_until_the_problem_changes(notified: Wo
 
     write_rotations(notified, with_unknown("another-ghost"))
     assert notified.run("sync", "--today", TODAY).exit_code == 1
-    assert len(messages(notified)) == 2
-    assert "another-ghost" in messages(notified)[1]["text"]
+    assert len(notified.sent()) == 2
+    assert "another-ghost" in notified.sent()[1]["text"]
     assert notices(notified) == [
         f"failure notice posted in {CHANNEL}",
         f"failure notice not repeated: the same problem was posted in {CHANNEL}",
@@ -84,21 +76,21 @@ def test_the_first_success_after_a_notice_posts_one_all_clear(notified: Workspac
     write_rotations(notified, GOOD)
     assert notified.run("sync", "--today", TODAY).exit_code == 0
     assert notified.run("sync", "--today", TODAY).exit_code == 0
-    texts = [m["text"] for m in messages(notified)]
+    texts = [m["text"] for m in notified.sent()]
     assert len(texts) == 2
     assert "works again" in texts[1]
     assert notices(notified)[1:] == [f"all-clear posted in {CHANNEL}", None]
 
     write_rotations(notified, with_unknown("ghost-engineer"))
     notified.run("sync", "--today", TODAY)
-    assert len(messages(notified)) == 3, "after the all-clear the same problem is news again"
+    assert len(notified.sent()) == 3, "after the all-clear the same problem is news again"
 
 
 def test_a_failed_target_is_posted_with_its_error(notified: Workspace) -> None:
     (notified.folder / "handbook/page.md").write_text("# No table here\n")
     assert notified.run("sync", "--today", TODAY).exit_code == 3
     assert notified.run("sync", "--today", TODAY).exit_code == 3
-    posted = messages(notified)
+    posted = notified.sent()
     assert len(posted) == 1
     text = posted[0]["text"]
     assert "could not update the handbook page" in text
@@ -110,7 +102,7 @@ def test_a_refused_mass_delete_says_how_to_force_it(notified: Workspace) -> None
     notified.run("sync", "--today", TODAY)
     write_rotations(notified, [("2022-11-08", "2022-12-05", ["keegancsmith", "tbliu98"])])
     assert notified.run("sync", "--today", TODAY).exit_code == 1
-    text = messages(notified)[0]["text"]
+    text = notified.sent()[0]["text"]
     assert "was refused" in text and "--force-delete" in text
 
 
@@ -121,7 +113,7 @@ def test_a_long_list_is_cut_short(notified: Workspace) -> None:
             for month in range(1, 13)]
     write_rotations(notified, rows)
     notified.run("sync", "--today", TODAY)
-    lines = messages(notified)[0]["text"].splitlines()
+    lines = notified.sent()[0]["text"].splitlines()
     assert len(lines) == 1 + MAX_LINES + 1
     assert lines[-1].startswith("…and 9 more.") and "rotation-sync validate" in lines[-1]
 
@@ -133,13 +125,13 @@ def test_announce_channel_is_the_default_channel(workspace: Workspace) -> None:
     workspace.config.write_text(text)
     write_rotations(workspace, with_unknown("ghost-engineer"))
     workspace.run("sync", "--today", TODAY)
-    assert [m["channel"] for m in messages(workspace)] == ["#oncall"]
+    assert [m["channel"] for m in workspace.sent()] == ["#oncall"]
 
 
 def test_no_channel_no_notice(workspace: Workspace) -> None:
     write_rotations(workspace, with_unknown("ghost-engineer"))
     assert workspace.run("sync", "--today", TODAY).exit_code == 1
-    assert messages(workspace) == []
+    assert workspace.sent() == []
     assert notices(workspace) == [None]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -41,16 +40,6 @@ def write_overrides(workspace: Workspace, *rows: list[str]) -> None:
     (workspace.folder / "roster" / "overrides.csv").write_text(to_csv([HEADER, *rows]))
 
 
-def messages(workspace: Workspace) -> list[tuple[str, str]]:
-    path = workspace.folder / "out" / "messages.jsonl"
-    lines = path.read_text().splitlines() if path.exists() else []
-    return [(line["channel"], line["text"]) for line in map(json.loads, lines)]
-
-
-def members(workspace: Workspace) -> list[str]:
-    return sorted(m["handle"] for m in workspace.slack_group()["members"])
-
-
 def sync(workspace: Workspace, day: str) -> dict[str, Any]:
     code, document = workspace.run_json("sync", "--today", day)
     assert code == 0, document
@@ -60,7 +49,7 @@ def sync(workspace: Workspace, day: str) -> dict[str, Any]:
 def test_one_row_moves_the_group_the_calendar_and_the_messages(tmp_path: Path) -> None:
     workspace = overrides_workspace(tmp_path)
     sync(workspace, "2022-09-10")
-    assert messages(workspace) == [], "never on the first sync"
+    assert workspace.said() == [], "never on the first sync"
 
     write_overrides(workspace, ROW)
     code, plan = workspace.run_json("plan", "--today", "2022-09-10")
@@ -73,23 +62,23 @@ def test_one_row_moves_the_group_the_calendar_and_the_messages(tmp_path: Path) -
     assert plan["targets"]["handbook"]["changes"] == [], "the handbook table is the plan"
 
     sync(workspace, "2022-09-10")
-    assert messages(workspace) == [("@valerybugakov", TO_VALERY), ("@sven-larsen", TO_SVEN)]
-    assert members(workspace) == ["keegancsmith", "valerybugakov"], "not before its start"
+    assert workspace.said() == [("@valerybugakov", TO_VALERY), ("@sven-larsen", TO_SVEN)]
+    assert workspace.members() == ["keegancsmith", "valerybugakov"], "not before its start"
 
     sync(workspace, "2022-09-12")
-    assert members(workspace) == ["keegancsmith", "sven-larsen"]
+    assert workspace.members() == ["keegancsmith", "sven-larsen"]
     announced = ("#escalation-engineering", "Sven Larsen covers Valery Bugakov until "
                  "2022-09-14 (@escalation-engineers). Back to the plan: Thu 2022-09-15 09:00 "
                  "America/Los_Angeles (Thu 12:00 America/New_York for @sven-larsen, Thu 18:00 "
                  "Europe/Berlin for @valerybugakov). Note: dentist")
-    assert messages(workspace)[2:] == [announced], "announce_channel on the file backend too"
+    assert workspace.said()[2:] == [announced], "announce_channel on the file backend too"
     sync(workspace, "2022-09-13")
-    assert len(messages(workspace)) == 3, "no DM and no announcement again"
+    assert len(workspace.said()) == 3, "no DM and no announcement again"
     assert workspace.run_json("plan", "--today", "2022-09-13")[1]["targets"]["slack"][
         "changes"] == [], "the cover is not reverted by drift repair"
 
     sync(workspace, "2022-09-15")
-    assert members(workspace) == ["keegancsmith", "valerybugakov"], "back the day after End"
+    assert workspace.members() == ["keegancsmith", "valerybugakov"], "back the day after End"
 
 
 def test_removing_the_row_deletes_the_event_and_tells_both(tmp_path: Path) -> None:
@@ -104,7 +93,7 @@ def test_removing_the_row_deletes_the_event_and_tells_both(tmp_path: Path) -> No
     assert [(c["action"], c["key"]) for c in document["targets"]["calendar"]["changes"]] == [
         ("delete", "override-valerybugakov-20220912")]
     assert "override-valerybugakov" not in ics.read_text()
-    assert messages(workspace) == [
+    assert workspace.said() == [
         ("@valerybugakov", "The override from 2022-09-12 to 2022-09-14 was removed: you are "
                            "on the escalation engineer rotation on those days again."),
         ("@sven-larsen", "You no longer cover @valerybugakov on the escalation engineer "
@@ -117,9 +106,9 @@ def test_a_changed_row_tells_the_old_and_the_new_cover(tmp_path: Path) -> None:
     sync(workspace, "2022-09-10")
     write_overrides(workspace, [*ROW[:3], "priya-nair", "dentist"])
     sync(workspace, "2022-09-10")
-    assert [channel for channel, _ in messages(workspace)] == [
+    assert [channel for channel, _ in workspace.said()] == [
         "@valerybugakov", "@priya-nair", "@sven-larsen"]
-    assert messages(workspace)[0][1].startswith("An override changed: you are now off")
+    assert workspace.said()[0][1].startswith("An override changed: you are now off")
 
 
 def test_a_bad_override_row_stops_everything_naming_the_cell(tmp_path: Path) -> None:
@@ -136,7 +125,7 @@ def test_a_bad_override_row_stops_everything_naming_the_cell(tmp_path: Path) -> 
     assert (finding["code"], finding["tab"], finding["row"], finding["column"]) == (
         "override-conflict", "Overrides", 2, "Cover")
     assert workspace.snapshot() == before
-    assert [m for m in messages(workspace) if m[0].startswith("@")] == [], "no DM"
+    assert [m for m in workspace.said() if m[0].startswith("@")] == [], "no DM"
     result = workspace.run("validate")
     assert "Traceback" not in result.output and "Overrides row 2" in result.output
 

@@ -4,7 +4,6 @@ slack_sdk against the fake Slack. No sleeps: the clock is moved, not waited for.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -65,12 +64,6 @@ def sync_at(workspace: Workspace, moment: datetime, command: str = "sync") -> di
     return document
 
 
-def messages(workspace: Workspace) -> list[tuple[str, str]]:
-    path = workspace.folder / "out" / "messages.jsonl"
-    lines = path.read_text().splitlines() if path.exists() else []
-    return [(json.loads(line)["channel"], json.loads(line)["text"]) for line in lines]
-
-
 def seven_days(for_whom: str) -> list[tuple[str, str]]:
     return expected("7 days", for_whom)
 
@@ -90,17 +83,17 @@ def test_each_engineer_is_reminded_a_week_and_a_day_before_once_each(
         reminding: Workspace) -> None:
     sync_at(reminding, SEVEN_DAYS_BEFORE.replace(second=0, minute=0, hour=15, microsecond=0))
     sync_at(reminding, datetime(2026, 10, 26, 15, 59, 59, tzinfo=UTC))
-    assert messages(reminding) == []
+    assert reminding.said() == []
     document = sync_at(reminding, SEVEN_DAYS_BEFORE)
-    assert messages(reminding) == expected("7 days")
+    assert reminding.said() == expected("7 days")
     assert "reminded Valery Bugakov (@valerybugakov) (7d before): " + expected(
         "7 days")[0][1] in document["targets"]["slack"]["notes"]
     sync_at(reminding, datetime(2026, 10, 26, 18, 0, tzinfo=UTC))
     sync_at(reminding, datetime(2026, 11, 1, 16, 59, 59, tzinfo=UTC))
-    assert messages(reminding) == expected("7 days"), "never twice, and 1d is not due yet"
+    assert reminding.said() == expected("7 days"), "never twice, and 1d is not due yet"
     sync_at(reminding, ONE_DAY_BEFORE)
     sync_at(reminding, datetime(2026, 11, 2, 16, 59, tzinfo=UTC))  # just before the handoff
-    assert messages(reminding) == expected("7 days") + expected("1 day")
+    assert reminding.said() == expected("7 days") + expected("1 day")
 
 
 def test_plan_lists_the_reminders_due_and_sends_none(reminding: Workspace) -> None:
@@ -110,7 +103,7 @@ def test_plan_lists_the_reminders_due_and_sends_none(reminding: Workspace) -> No
         f"would remind {name} (@{handle}): {text}" for (_, text), (handle, name) in zip(
             expected("7 days"), [("valerybugakov", "Valery Bugakov"), ("tbliu98", "Tammy Liu"),
                                  ("kenji-sato", "Kenji Sato")], strict=True)]
-    assert messages(reminding) == []
+    assert reminding.said() == []
     sync_at(reminding, SEVEN_DAYS_BEFORE)
     again = sync_at(reminding, SEVEN_DAYS_BEFORE, "plan")
     assert not [n for n in again["targets"]["slack"]["notes"] if "remind" in n]
@@ -120,31 +113,31 @@ def test_a_rotation_moved_after_its_reminder_is_reminded_anew(reminding: Workspa
     sync_at(reminding, SEVEN_DAYS_BEFORE)
     roster(reminding, MOVED)  # a week later: starts 2026-11-09
     sync_at(reminding, ONE_DAY_BEFORE)  # the old 1d moment: nothing is due any more
-    assert messages(reminding) == expected("7 days")
+    assert reminding.said() == expected("7 days")
     sync_at(reminding, datetime(2026, 11, 2, 17, 0, tzinfo=UTC))  # 7d before 11-09 09:00 PST
     week_later = {"2026-11-02 to 2026-11-29": "2026-11-09 to 2026-12-06",
                   "2026-11-02": "2026-11-09", "2026-11-30": "2026-12-07",
                   "2026-11-03": "2026-11-10", "2026-12-01": "2026-12-08"}
     moved = [(who, re.sub("|".join(week_later), lambda m: week_later[m[0]], text))
              for who, text in expected("7 days")]
-    assert messages(reminding) == expected("7 days") + moved
+    assert reminding.said() == expected("7 days") + moved
 
 
 def test_a_late_first_run_sends_one_reminder_not_two(reminding: Workspace) -> None:
     sync_at(reminding, datetime(2026, 11, 1, 20, 0, tzinfo=UTC))
-    assert messages(reminding) == expected("1 day")
+    assert reminding.said() == expected("1 day")
     sync_at(reminding, datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
-    assert messages(reminding) == expected("1 day"), "the 7d reminder is settled, not late"
+    assert reminding.said() == expected("1 day"), "the 7d reminder is settled, not late"
 
 
 def test_a_reminder_up_to_a_day_late_is_still_sent(reminding: Workspace) -> None:
     sync_at(reminding, datetime(2026, 10, 27, 15, 59, tzinfo=UTC))  # 24 hours late
-    assert messages(reminding) == expected("7 days")
+    assert reminding.said() == expected("7 days")
 
 
 def test_a_reminder_due_more_than_a_day_ago_is_not_sent(reminding: Workspace) -> None:
     document = sync_at(reminding, datetime(2026, 10, 28, 17, 0, tzinfo=UTC))
-    assert messages(reminding) == []
+    assert reminding.said() == []
     assert any(note.startswith("not reminding Valery Bugakov (@valerybugakov): that "
                                "reminder was due 2026-10-26 09:00 PDT, more than a day ago")
                for note in document["targets"]["slack"]["notes"])
@@ -248,14 +241,14 @@ def test_the_cover_of_an_upcoming_override_is_reminded_once_per_lead(
              "America/Los_Angeles (Mon 2026-11-16 12:00 America/New_York) and ends Thu "
              "2026-11-19 09:00 America/Los_Angeles (Thu 2026-11-19 12:00 America/New_York).")
     sync_at(reminding, datetime(2026, 11, 9, 16, 59, tzinfo=UTC))  # 09:00 PST is 17:00 UTC
-    assert messages(reminding) == []
+    assert reminding.said() == []
     document = sync_at(reminding, datetime(2026, 11, 9, 17, 0, tzinfo=UTC))
-    assert messages(reminding) == [("@sven-larsen", cover.format(when="7 days"))]
+    assert reminding.said() == [("@sven-larsen", cover.format(when="7 days"))]
     assert "reminded Sven Larsen (@sven-larsen) (7d before): " + cover.format(
         when="7 days") in document["targets"]["slack"]["notes"]
     sync_at(reminding, datetime(2026, 11, 10, 17, 0, tzinfo=UTC))
-    assert len(messages(reminding)) == 1, "never twice"
+    assert len(reminding.said()) == 1, "never twice"
     sync_at(reminding, datetime(2026, 11, 15, 17, 0, tzinfo=UTC))
     sync_at(reminding, datetime(2026, 11, 16, 16, 0, tzinfo=UTC))
-    assert messages(reminding) == [("@sven-larsen", cover.format(when="7 days")),
+    assert reminding.said() == [("@sven-larsen", cover.format(when="7 days")),
                                    ("@sven-larsen", cover.format(when="1 day"))]

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sync.config.model import load_config
 from sync.run.factory import Wiring
 from sync.targets.registry import TARGETS
-from tests.conftest import Workspace, make_workspace
+from tests.conftest import make_workspace
 from tests.helpers import to_csv
 from tests.wire.fakes.google import CALENDAR_EVENTS_READONLY_SCOPE, FakeGoogle, make_service_account
 
@@ -123,11 +123,6 @@ def test_no_backend_ignores_a_key(name: str, kind: str, key: str, tmp_path: Path
 
 
 # -- the file backends: messages into messages.jsonl ----------------------------------------
-def messages(workspace: Workspace) -> list[dict[str, str]]:
-    path = workspace.folder / "out" / "messages.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
 def test_the_file_backend_announces_handoffs_in_announce_channel(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
     workspace.config.write_text(workspace.config.read_text().replace(
@@ -135,7 +130,7 @@ def test_the_file_backend_announces_handoffs_in_announce_channel(tmp_path: Path)
         'usergroup = "escalation-engineers"\nannounce_channel = "#handoffs"'))
     assert workspace.run_json("sync", "--today", "2022-09-10")[0] == 0  # first run: quiet
     assert workspace.run_json("sync", "--today", "2022-10-10")[0] == 0
-    (post,) = messages(workspace)
+    (post,) = workspace.sent()
     assert post["channel"] == "#handoffs"
     assert post["text"].startswith("Escalation engineer handoff: Tammy Liu is on rotation "
                                    "from 2022-10-10 to 2022-11-07")
