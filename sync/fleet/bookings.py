@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from sync.core.findings import Finding
 from sync.core.lived.roster import Roster, Rotation
+from sync.core.rules.time_off import spans
 
 Busy = dict[str, list[tuple[date, date]]]
 
@@ -50,18 +51,7 @@ def rotation_bookings(roster: Roster, rotation: Rotation, name: str) -> list[Boo
             days[handle.lower()].append(day)
         day += timedelta(days=1)
     return [Booking(first, last, handle, rotation.row, name)
-            for handle, lived in days.items() for first, last in runs(lived)]
-
-
-def runs(days: list[date]) -> list[tuple[date, date]]:
-    """Sorted days as (first, last) runs of consecutive days."""
-    spans: list[tuple[date, date]] = []
-    for day in days:
-        if spans and spans[-1][1] + timedelta(days=1) == day:
-            spans[-1] = (spans[-1][0], day)
-        else:
-            spans.append((day, day))
-    return spans
+            for handle, lived in days.items() for first, last in spans(lived)]
 
 
 def by_handle(found: Iterable[Booking]) -> dict[str, list[Booking]]:

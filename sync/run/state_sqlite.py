@@ -16,24 +16,12 @@ from pathlib import Path
 
 from sync.errors import LockBusy
 from sync.run.state_checks import check_database, check_directory, open_no_follow, translated
+from sync.run.state_schema import runs_table
 
 DB_NAME = "rotation-sync.sqlite"
 LOCK_NAME = "rotation-sync.lock"
 
-RUNS_TABLE = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    started TEXT NOT NULL,
-    finished TEXT NOT NULL,
-    command TEXT NOT NULL,
-    exit_code INTEGER NOT NULL,
-    outcome TEXT NOT NULL,
-    changes TEXT NOT NULL,
-    findings TEXT NOT NULL,
-    targets TEXT NOT NULL,
-    notice TEXT
-);
-"""
+RUNS_TABLE = runs_table("id INTEGER PRIMARY KEY AUTOINCREMENT")
 
 
 class SqliteBackend:
